@@ -1,0 +1,206 @@
+# tests/lib/e2e.sh - shared harness for end-to-end tests against real daemons.
+#
+# Source it from a bash test (set -euo pipefail).  Every daemon started here is a
+# private instance (own config, state and log files under a temp dir) and is
+# stopped at exit; the host is left as it was found.  All e2e tests take one
+# global lock, because some resources are host-wide: the kernel audit daemon
+# slot (one auditd at a time), /dev/log, and dockerd's plugin directory.
+
+DW_E2E_LOCK=${DW_E2E_LOCK:-/run/lock/dockwarden-e2e.lock}
+_dw_cleanups=()
+
+dw_log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+dw_die() { dw_log "FAIL: $*"; exit 1; }
+
+# Register a cleanup command (a string, eval'd); run in reverse order at exit.
+dw_on_exit() { _dw_cleanups+=("$*"); }
+_dw_run_cleanups() {
+	local rc=$? i
+	set +e
+	for ((i = ${#_dw_cleanups[@]} - 1; i >= 0; i--)); do
+		eval "${_dw_cleanups[i]}"
+	done
+	exit $rc
+}
+trap _dw_run_cleanups EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+dw_require_root() {
+	if [ "$(id -u)" != 0 ]; then
+		dw_log "SKIP: end-to-end tests need root"
+		exit 77
+	fi
+}
+
+# Take the global e2e lock (fd 9), waiting up to 30 minutes.
+dw_e2e_lock() {
+	dw_require_root
+	mkdir -p "$(dirname "$DW_E2E_LOCK")"
+	exec 9>"$DW_E2E_LOCK"
+	flock -w 1800 9 || dw_die "could not take $DW_E2E_LOCK"
+}
+
+# dw_tmpdir VAR: a private temp dir (short path: unix sockets live inside).
+dw_tmpdir() {
+	local d
+	d=$(mktemp -d /tmp/dwt.XXXXXX)
+	chmod 0711 "$d"
+	dw_on_exit "_dw_rmtree '$d'"
+	printf -v "$1" '%s' "$d"
+}
+_dw_rmtree() {
+	# Unmount anything a daemon left mounted below DIR before removing it.
+	local m
+	while read -r m; do umount -l "$m" 2>/dev/null; done < <(awk -v d="$1" 'index($2, d) == 1 {print $2}' /proc/self/mounts | sort -r)
+	rm -rf "$1"
+}
+
+# Wait (up to SECS, default 20) for a command to succeed.
+dw_wait_for() {
+	local secs=$1; shift
+	local end=$((SECONDS + secs))
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.1
+	done
+}
+
+_dw_kill_pidfile() {
+	local pidfile=$1 pid i
+	[ -s "$pidfile" ] || return 0
+	pid=$(cat "$pidfile")
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+}
+
+# --- syslog: a private rsyslogd owning /dev/log --------------------------------
+# If /dev/log already exists (a host syslog daemon), it is moved aside for the
+# duration of the test and put back afterwards.
+dw_syslog_start() {
+	local dir=$1
+	mkdir -p "$dir/rsyslog-work"
+	if [ -e /dev/log ] || [ -L /dev/log ]; then
+		mv /dev/log /dev/log.dwtest-saved
+		dw_on_exit "rm -f /dev/log; mv /dev/log.dwtest-saved /dev/log"
+	fi
+	cat >"$dir/rsyslog-local.conf" <<-CONF
+	global(workDirectory="$dir/rsyslog-work")
+	module(load="imuxsock" SysSock.Name="/dev/log" SysSock.Unlink="on" SysSock.RateLimit.Interval="0")
+	template(name="dwfile" type="string" string="%TIMESTAMP:::date-rfc3339% %HOSTNAME% %syslogfacility-text%.%syslogseverity-text% %syslogtag%%msg:::sp-if-no-1st-sp%%msg:::drop-last-lf%\n")
+	*.* action(type="omfile" file="$dir/syslog.log" template="dwfile" flushOnTXEnd="on" asyncWriting="off")
+	CONF
+	rsyslogd -n -f "$dir/rsyslog-local.conf" -i "$dir/rsyslog-local.pid" >"$dir/rsyslog-local.out" 2>&1 &
+	dw_on_exit "_dw_kill_pidfile '$dir/rsyslog-local.pid'; rm -f /dev/log"
+	dw_wait_for 10 test -S /dev/log || dw_die "private rsyslogd did not create /dev/log: $(cat "$dir/rsyslog-local.out")"
+	dw_wait_for 10 test -s "$dir/syslog.log" || dw_die "private rsyslogd wrote nothing"
+}
+
+# dw_syslog_wait DIR REGEX [SECS]: wait for a matching line in DIR/syslog.log.
+dw_syslog_wait() {
+	dw_wait_for "${3:-10}" grep -Eq -- "$2" "$1/syslog.log"
+}
+
+# --- auditd: a private instance with its own auditd.conf -----------------------
+# Only one audit daemon can be registered with the kernel: refuse if one runs.
+dw_auditd_start() {
+	local dir=$1 plugins=${DW_AUDITD_PLUGIN_DIR:-$1/plugins.d}
+	if pgrep -x auditd >/dev/null; then
+		dw_die "an auditd is already running; the e2e tests need the kernel's audit slot"
+	fi
+	mkdir -p "$dir" "$plugins"
+	local was_enabled
+	was_enabled=$(auditctl -s | awk '$1 == "enabled" {print $2}')
+	cat >"$dir/auditd.conf" <<-CONF
+	local_events = yes
+	write_logs = yes
+	log_file = $dir/audit.log
+	log_group = root
+	log_format = ENRICHED
+	flush = INCREMENTAL_ASYNC
+	freq = 1
+	max_log_file = 256
+	num_logs = 2
+	priority_boost = 0
+	name_format = NONE
+	max_log_file_action = ROTATE
+	space_left = 2
+	space_left_action = IGNORE
+	admin_space_left = 1
+	admin_space_left_action = IGNORE
+	disk_full_action = IGNORE
+	disk_error_action = IGNORE
+	use_libwrap = no
+	tcp_client_max_idle = 0
+	transport = TCP
+	distribute_network = no
+	q_depth = 4000
+	overflow_action = SYSLOG
+	max_restarts = 10
+	plugin_dir = $plugins
+	end_of_event_timeout = 2
+	CONF
+	chmod 0640 "$dir/auditd.conf"
+	# -n: no fork (-f would send events to stderr instead of the log file).
+	auditd -n -c "$dir" >"$dir/auditd.out" 2>&1 &
+	echo $! >"$dir/auditd.pid"
+	_DW_AUDITD_DIR=$dir
+	dw_on_exit "dw_auditd_stop; auditctl -e '${was_enabled:-0}' >/dev/null 2>&1"
+	dw_wait_for 20 _dw_auditd_registered || dw_die "auditd did not start (config errors go to syslog): $(tail -5 "$dir/auditd.out")"
+	auditctl -e 1 >/dev/null
+}
+_dw_auditd_registered() {
+	[ "$(auditctl -s | awk '$1 == "pid" {print $2}')" = "$(cat "$_DW_AUDITD_DIR/auditd.pid")" ] && [ -e "$_DW_AUDITD_DIR/audit.log" ]
+}
+dw_auditd_stop() {
+	[ -n "${_DW_AUDITD_DIR:-}" ] || return 0
+	_dw_kill_pidfile "$_DW_AUDITD_DIR/auditd.pid"
+	_DW_AUDITD_DIR=
+}
+
+# --- dockerd: a private daemon --------------------------------------------------
+# dw_dockerd_start DIR [EXTRA DOCKERD ARGS...]; exports DOCKER_HOST.
+dw_dockerd_start() {
+	local dir=$1; shift
+	mkdir -p "$dir"
+	echo '{}' >"$dir/daemon.json"
+	dockerd --config-file "$dir/daemon.json" --data-root "$dir/data" --exec-root "$dir/exec" \
+		-H "unix://$dir/docker.sock" --pidfile "$dir/docker.pid" \
+		--storage-driver vfs --iptables=false --ip-masq=false --bridge=none "$@" \
+		>"$dir/dockerd.log" 2>&1 &
+	echo $! >"$dir/dockerd.ownpid"
+	dw_on_exit "dw_dockerd_stop '$dir'"
+	export DOCKER_HOST="unix://$dir/docker.sock"
+	dw_wait_for 60 docker version || dw_die "dockerd did not start: $(tail -5 "$dir/dockerd.log")"
+}
+dw_dockerd_stop() {
+	local dir=$1
+	[ -s "$dir/dockerd.ownpid" ] || return 0
+	if [ -S "$dir/docker.sock" ]; then
+		DOCKER_HOST="unix://$dir/docker.sock" docker ps -aq 2>/dev/null |
+			xargs -r env DOCKER_HOST="unix://$dir/docker.sock" docker rm -f >/dev/null 2>&1
+	fi
+	_dw_kill_pidfile "$dir/dockerd.ownpid"
+	rm -f "$dir/dockerd.ownpid"
+}
+
+# dw_busybox_image NAME: import a busybox-static rootfs as image NAME.
+dw_busybox_image() {
+	local name=$1 root
+	root=$(mktemp -d /tmp/dwt-rootfs.XXXXXX)
+	mkdir -p "$root/bin" "$root/etc" "$root/tmp"
+	cp /bin/busybox "$root/bin/busybox"
+	local c
+	for c in sh ls cat id echo sleep true false touch mkdir rm env ps grep wc head; do
+		ln -s busybox "$root/bin/$c"
+	done
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$root/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+	tar -C "$root" -c . | docker import -c 'CMD ["/bin/sh"]' - "$name" >/dev/null
+	rm -rf "$root"
+}
