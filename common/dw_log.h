@@ -3,7 +3,10 @@
  * A decision is a list of key=value fields.  Formatting (dw_kv_format) is the
  * same for syslog and audit:  key=value when VALUE is made of safe characters
  * [A-Za-z0-9_./:@,+-], key="value" when it has spaces or other printable ASCII
- * except '"' and '\\', and key=HEX (audit's untrusted-string encoding) otherwise.
+ * except '"', '\\' and '\'' (the kernel wraps user records in msg='...'), and
+ * key=HEX (audit's untrusted-string encoding: two upper-case hex digits per
+ * byte) otherwise.  An empty value is key="", a NULL value key=?.  Keys are
+ * [a-z_]+ (at most 64), anything else is -EINVAL.
  * Callers never pass secrets: no env values, credentials, or bodies. */
 #ifndef DW_LOG_H
 #define DW_LOG_H

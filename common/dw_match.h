@@ -22,7 +22,10 @@ ssize_t dw_path_normalize(const char *in, size_t len, char *out, size_t outsz);
 /* Resolve symlinks on this host for a normalised absolute path: the longest
  * existing prefix is resolved with realpath(3), the non-existent rest is
  * appended lexically (a bind source that does not exist yet is still judged
- * by where it would be created).  Returns the length written or -errno. */
+ * by where it would be created).  Dangling symlinks are followed to where
+ * their target would be created; more than 40 links is -ELOOP; below a
+ * regular file the rest stays lexical.  Returns the length written, -EINVAL
+ * for a relative path, -ENAMETOOLONG, or another -errno from lstat/readlink. */
 ssize_t dw_path_resolve(const char *path, char *out, size_t outsz);
 
 enum dw_path_rel {
@@ -32,7 +35,11 @@ enum dw_path_rel {
 	DW_PATH_PARENT,  /* PATH is an ancestor of SENSITIVE (e.g. "/") */
 };
 /* Both arguments normalised.  SENSITIVE may end in '*' (e.g. "/lib*"), which
- * matches any final component starting with the prefix ("/lib", "/lib64"). */
+ * matches any final component starting with the prefix ("/lib", "/lib64",
+ * and also "/libfoo" or "/library": over-matching fails closed); paths below
+ * such a match are INSIDE, its directory ("/") and ancestors are PARENT.  A
+ * '*' elsewhere is literal.  "/" is the PARENT of every other path, and every
+ * other path is INSIDE a sensitive "/". */
 enum dw_path_rel dw_path_relation(const char *path, const char *sensitive);
 
 /* First sensitive entry related to PATH (normalised), or NULL. */
@@ -47,12 +54,15 @@ int dw_addr_parse(const char *s, size_t len, uint8_t out[16]);
 int dw_cidr_parse(const char *s, size_t len, struct dw_cidr *out);
 bool dw_cidr_contains(const struct dw_cidr *net, const uint8_t addr[16]);
 bool dw_cidrv_contains(const struct dw_cidrv *nets, const uint8_t addr[16]);
-/* Canonical text "10.0.0.0/8", "::1/128" (IPv4-mapped shown as IPv4). */
+/* Canonical text "10.0.0.0/8", "::1/128" (IPv4-mapped shown as IPv4 when
+ * the prefix is >= 96).  Returns the length written, -ENOSPC when OUTSZ is
+ * too small (64 bytes always suffice). */
 int dw_cidr_format(const struct dw_cidr *net, char *out, size_t outsz);
 
 /* Capability names as dockerd accepts them: case-insensitive, with or without
  * "CAP_"; "ALL" stays "ALL".  Writes "CAP_SYS_ADMIN".  -EINVAL for names with
- * characters other than [A-Za-z0-9_] or empty. Returns length written. */
+ * characters other than [A-Za-z0-9_] or empty, or "CAP_" alone; -ENOSPC when
+ * OUTSZ is too small. Returns length written. */
 ssize_t dw_cap_normalize(const char *in, size_t len, char *out, size_t outsz);
 
 /* Groups of USER: primary and supplementary gids.  *GIDS malloc'd.

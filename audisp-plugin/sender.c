@@ -1,0 +1,383 @@
+/* sender.c - deliver the spool over RELP or plain TCP (see sender.h). */
+#include "sender.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <librelp.h>
+
+#include "alog.h"
+
+#define BATCH_RECORDS 4096
+#define RELP_WINDOW 1024
+#define RELP_TIMEOUT_S 10
+#define BACKOFF_MIN_MS 100
+#define BACKOFF_MAX_MS 30000
+
+struct sender {
+	struct spool *sp;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	struct target target;
+	atomic_bool stop;
+	atomic_llong deadline_ms;
+	atomic_int relp_errors;  /* errors librelp reported on the current session */
+	relpEngine_t *engine;
+	int max_backoff_ms;
+	bool down_logged;
+};
+
+int target_parse(const char *s, struct target *t, char *why, size_t whysz)
+{
+	const char *rest, *colon;
+	size_t hl;
+
+	memset(t, 0, sizeof *t);
+	if (!s || !*s) {
+		t->kind = TARGET_NONE;
+		return 0;
+	}
+	if (strncmp(s, "relp://", 7) == 0) {
+		t->kind = TARGET_RELP;
+		rest = s + 7;
+	} else if (strncmp(s, "relp+tls://", 11) == 0) {
+		t->kind = TARGET_RELP_TLS;
+		rest = s + 11;
+	} else if (strncmp(s, "tcp://", 6) == 0) {
+		t->kind = TARGET_TCP;
+		rest = s + 6;
+	} else {
+		snprintf(why, whysz, "target \"%s\": scheme must be relp://, relp+tls:// or tcp://", s);
+		return -EINVAL;
+	}
+	if (rest[0] == '[') {
+		const char *rb = strchr(rest, ']');
+		if (!rb || rb[1] != ':') {
+			snprintf(why, whysz, "target \"%s\": bad [IPv6]:port", s);
+			return -EINVAL;
+		}
+		hl = (size_t)(rb - rest - 1);
+		colon = rb + 1;
+		rest++;
+	} else {
+		colon = strrchr(rest, ':');
+		if (!colon) {
+			snprintf(why, whysz, "target \"%s\": missing :port", s);
+			return -EINVAL;
+		}
+		hl = (size_t)(colon - rest);
+	}
+	if (hl == 0 || hl >= sizeof t->host) {
+		snprintf(why, whysz, "target \"%s\": bad host", s);
+		return -EINVAL;
+	}
+	memcpy(t->host, rest, hl);
+	char *end = NULL;
+	long port = strtol(colon + 1, &end, 10);
+	if (!end || *end || port < 1 || port > 65535 || colon[1] == '\0') {
+		snprintf(why, whysz, "target \"%s\": bad port", s);
+		return -EINVAL;
+	}
+	snprintf(t->port, sizeof t->port, "%ld", port);
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool past_deadline(struct sender *s)
+{
+	return atomic_load(&s->stop) && now_ms() >= atomic_load(&s->deadline_ms);
+}
+
+/* Sleep MS, waking early when asked to stop. */
+static void nap(struct sender *s, int ms)
+{
+	long long until = now_ms() + ms;
+	while (!atomic_load(&s->stop) && now_ms() < until) {
+		struct timespec ts = { 0, 20 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void on_relp_err(void *usr, char *objinfo, char *errmsg, relpRetVal code)
+{
+	struct sender *s = usr;
+	if (s)
+		atomic_fetch_add(&s->relp_errors, 1);
+	(void)objinfo;
+	(void)errmsg;
+	(void)code;
+}
+
+/* librelp calls its debug hook unconditionally; it must not be NULL. */
+static void relp_dbg(char *fmt, ...)
+{
+	(void)fmt;
+}
+
+static void on_relp_generic_err(char *objinfo, char *errmsg, relpRetVal code)
+{
+	(void)objinfo;
+	(void)errmsg;
+	(void)code;
+}
+
+/* One RELP batch: connect, send, close.  Returns the seq acknowledged by this
+ * batch (0 = none) or -1 on failure. */
+static long long relp_batch(struct sender *s, const struct target *t, struct spool_reader *rd,
+			    uint64_t acked)
+{
+	relpClt_t *clt = NULL;
+	uint64_t last = 0, seq;
+	const char *line;
+	size_t len;
+	int n = 0, rc;
+	long long result = -1;
+
+	atomic_store(&s->relp_errors, 0);
+	if (relpEngineCltConstruct(s->engine, &clt) != RELP_RET_OK)
+		return -1;
+	relpCltSetUsrPtr(clt, s);
+	relpCltSetTimeout(clt, RELP_TIMEOUT_S);
+	relpCltSetConnTimeout(clt, RELP_TIMEOUT_S);
+	relpCltSetWindowSize(clt, RELP_WINDOW);
+	if (t->kind == TARGET_RELP_TLS) {
+		if (relpCltEnableTLS(clt) != RELP_RET_OK)
+			goto out;
+		if (t->tls_ca[0]) {
+			relpCltSetCACert(clt, (char *)t->tls_ca);
+			relpCltSetAuthMode(clt, (char *)"certvalid");
+		}
+		if (t->tls_cert[0])
+			relpCltSetOwnCert(clt, (char *)t->tls_cert);
+		if (t->tls_key[0])
+			relpCltSetPrivKey(clt, (char *)t->tls_key);
+	}
+	if (relpCltConnect(clt, 0, (unsigned char *)t->port, (unsigned char *)t->host) != RELP_RET_OK) {
+		if (!s->down_logged)
+			alog(LOG_WARNING, "log host %s:%s not reachable over RELP; spooling and retrying",
+			     t->host, t->port);
+		s->down_logged = true;
+		goto out;
+	}
+	if (spool_reader_seek(s->sp, rd, acked) < 0)
+		goto out;
+	while (n < BATCH_RECORDS && !past_deadline(s)) {
+		rc = spool_reader_next(s->sp, rd, &line, &len, &seq);
+		if (rc < 0) {
+			alog(LOG_ERR, "reading the spool: %s", strerror(-rc));
+			goto out;
+		}
+		if (rc == 0)
+			break;
+		if (relpCltSendSyslog(clt, (unsigned char *)line, len) != RELP_RET_OK)
+			goto out;
+		last = seq;
+		n++;
+	}
+	/* Closing waits for the reply to "close", which comes after the replies
+	 * to every frame before it: a clean close acknowledges the batch. */
+	relpEngineCltDestruct(s->engine, &clt);
+	clt = NULL;
+	if (atomic_load(&s->relp_errors) == 0) {
+		result = (long long)last;
+		if (s->down_logged)
+			alog(LOG_NOTICE, "log host %s:%s reachable again", t->host, t->port);
+		s->down_logged = false;
+	}
+out:
+	if (clt)
+		relpEngineCltDestruct(s->engine, &clt);
+	return result;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	size_t off = 0;
+	while (off < len) {
+		ssize_t n = send(fd, buf + off, len - off, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+static long long tcp_batch(struct sender *s, const struct target *t, struct spool_reader *rd,
+			   uint64_t acked)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL, *a;
+	int fd = -1, n = 0, rc;
+	uint64_t last = 0, seq;
+	const char *line;
+	size_t len;
+	char hdr[32];
+	long long result = -1;
+
+	if (getaddrinfo(t->host, t->port, &hints, &ai) != 0)
+		goto out;
+	for (a = ai; a; a = a->ai_next) {
+		fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0) {
+		if (!s->down_logged)
+			alog(LOG_WARNING, "log host %s:%s not reachable over TCP; spooling and retrying",
+			     t->host, t->port);
+		s->down_logged = true;
+		goto out;
+	}
+	if (spool_reader_seek(s->sp, rd, acked) < 0)
+		goto out;
+	while (n < BATCH_RECORDS && !past_deadline(s)) {
+		rc = spool_reader_next(s->sp, rd, &line, &len, &seq);
+		if (rc <= 0)
+			break;
+		int hn = snprintf(hdr, sizeof hdr, "%zu ", len); /* RFC 6587 octet counting */
+		if (write_all(fd, hdr, (size_t)hn) < 0 || write_all(fd, line, len) < 0)
+			goto out;
+		last = seq;
+		n++;
+	}
+	/* the peer read everything when it closes after our half-close */
+	if (shutdown(fd, SHUT_WR) < 0)
+		goto out;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		char junk[256];
+		if (poll(&p, 1, RELP_TIMEOUT_S * 1000) <= 0)
+			goto out;
+		ssize_t r = read(fd, junk, sizeof junk);
+		if (r == 0)
+			break;
+		if (r < 0 && errno != EINTR)
+			goto out;
+	}
+	result = (long long)last;
+	s->down_logged = false;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (ai)
+		freeaddrinfo(ai);
+	return result;
+}
+
+static void *run(void *arg)
+{
+	struct sender *s = arg;
+	struct spool_reader rd;
+	int backoff = BACKOFF_MIN_MS;
+
+	spool_reader_init(&rd);
+	for (;;) {
+		uint64_t acked = spool_acked_seq(s->sp);
+		uint64_t durable;
+		struct target t;
+		long long got;
+
+		if (atomic_load(&s->stop) && (past_deadline(s) || spool_durable_seq(s->sp) <= acked))
+			break;
+		durable = spool_wait(s->sp, acked, 200);
+		if (durable <= acked)
+			continue;
+		pthread_mutex_lock(&s->mu);
+		t = s->target;
+		pthread_mutex_unlock(&s->mu);
+		if (t.kind == TARGET_NONE) {
+			nap(s, 500);
+			continue;
+		}
+		got = t.kind == TARGET_TCP ? tcp_batch(s, &t, &rd, acked) : relp_batch(s, &t, &rd, acked);
+		if (got < 0) {
+			nap(s, backoff);
+			backoff = backoff * 2 > s->max_backoff_ms ? s->max_backoff_ms : backoff * 2;
+			continue;
+		}
+		backoff = BACKOFF_MIN_MS;
+		if (got > 0) {
+			int rc = spool_ack(s->sp, (uint64_t)got);
+			if (rc < 0)
+				alog(LOG_ERR, "cannot record the acknowledgement: %s", strerror(-rc));
+		}
+	}
+	spool_reader_free(&rd);
+	return NULL;
+}
+
+int sender_start(struct spool *sp, const struct target *t, struct sender **out)
+{
+	struct sender *s = calloc(1, sizeof *s);
+	const char *env = getenv("DW_AUDISP_MAX_BACKOFF_MS"); /* tests only */
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	s->sp = sp;
+	s->target = *t;
+	s->max_backoff_ms = BACKOFF_MAX_MS;
+	if (env && atoi(env) >= BACKOFF_MIN_MS && atoi(env) <= BACKOFF_MAX_MS)
+		s->max_backoff_ms = atoi(env);
+	pthread_mutex_init(&s->mu, NULL);
+	if (relpEngineConstruct(&s->engine) != RELP_RET_OK) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	relpEngineSetDbgprint(s->engine, relp_dbg);
+	relpEngineSetOnErr(s->engine, on_relp_err);
+	relpEngineSetOnGenericErr(s->engine, on_relp_generic_err);
+	relpEngineSetEnableCmd(s->engine, (unsigned char *)"syslog", eRelpCmdState_Required);
+	rc = -pthread_create(&s->thread, NULL, run, s);
+	if (rc < 0)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	if (s->engine)
+		relpEngineDestruct(&s->engine);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+	return rc;
+}
+
+void sender_set_target(struct sender *s, const struct target *t)
+{
+	pthread_mutex_lock(&s->mu);
+	s->target = *t;
+	pthread_mutex_unlock(&s->mu);
+}
+
+void sender_stop(struct sender *s, int drain_ms)
+{
+	if (!s)
+		return;
+	atomic_store(&s->deadline_ms, now_ms() + drain_ms);
+	atomic_store(&s->stop, true);
+	spool_wake(s->sp);
+	pthread_join(s->thread, NULL);
+	relpEngineDestruct(&s->engine);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}

@@ -1,0 +1,78 @@
+/* az_listen.c - create or inherit the plugin's listening socket. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "az_listen.h"
+
+int az_listen_activated(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	int fl;
+
+	if (!pid || !fds || strtol(pid, NULL, 10) != (long)getpid() || strtol(fds, NULL, 10) < 1)
+		return -1;
+	fl = fcntl(3, F_GETFD);
+	if (fl < 0)
+		return -1;
+	fcntl(3, F_SETFD, fl | FD_CLOEXEC);
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return 3;
+}
+
+int az_listen_unix(const char *path, char *why, size_t whysz)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	char dir[sizeof(sa.sun_path)];
+	char *slash;
+	mode_t old;
+	int fd = -1, rc;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		snprintf(why, whysz, "socket path too long");
+		return -ENAMETOOLONG;
+	}
+	strcpy(sa.sun_path, path);
+	strcpy(dir, path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			rc = -errno;
+			snprintf(why, whysz, "mkdir %s: %s", dir, strerror(errno));
+			return rc;
+		}
+	}
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(why, whysz, "%s exists and is not a socket", path);
+			return -EEXIST;
+		}
+		unlink(path); /* stale socket of a previous run */
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(why, whysz, "socket: %s", strerror(errno));
+		return rc;
+	}
+	old = umask(0177); /* the socket is born 0600: no window with a wider mode */
+	rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (rc < 0 || listen(fd, 128) < 0) {
+		rc = -errno;
+		snprintf(why, whysz, "bind/listen %s: %s", path, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	return fd;
+}

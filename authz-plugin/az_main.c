@@ -1,0 +1,167 @@
+/* az_main.c - dockwarden-authz: options, policy (re)loading, signals.
+ *
+ * Signals are blocked in every thread and taken synchronously with
+ * sigwaitinfo() on the main thread: SIGHUP reloads the policy (a bad file is
+ * logged and the old policy stays), SIGTERM/SIGINT stop cleanly. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "az_listen.h"
+#include "az_logq.h"
+#include "az_server.h"
+#include "dw_config.h"
+#include "dw_log.h"
+#include "dw_policy.h"
+
+#define DEFAULT_SOCKET "/run/docker/plugins/dockwarden.sock"
+
+static bool to_stderr = true;
+
+static void say(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsyslog(prio, fmt, ap);
+	va_end(ap);
+	if (to_stderr) {
+		va_start(ap, fmt);
+		fputs("dockwarden-authz: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		va_end(ap);
+	}
+}
+
+static void diag(void *ctx, const char *file, int line, int col, const char *msg)
+{
+	say(LOG_ERR, "%s:%d:%d: %s", file, line, col, msg);
+}
+
+static int load_policy(const char *path, struct dw_policy **out)
+{
+	int rc = dw_policy_load_file(path, DW_POLICY_CHECK_OWNER | DW_POLICY_MISSING_OK, diag, NULL,
+				     out);
+	if (rc < 0)
+		say(LOG_ERR, "policy %s rejected: %s", path, strerror(-rc));
+	return rc;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: dockwarden-authz [--socket PATH] [--policy FILE] [--foreground]\n"
+		"Docker authorization plugin (dockerd --authorization-plugin=dockwarden).\n"
+		"  --socket PATH   listen here (default " DEFAULT_SOCKET "; systemd socket\n"
+		"                  activation via LISTEN_FDS takes precedence)\n"
+		"  --policy FILE   policy file (default " DW_DEFAULT_POLICY "; missing = built-in)\n"
+		"  --foreground    do not detach; also log to stderr\n"
+		"Signals: SIGHUP reloads the policy, SIGTERM/SIGINT stop.  Version " DW_VERSION "\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *sock = DEFAULT_SOCKET, *policy = DW_DEFAULT_POLICY;
+	bool fg = false, own_socket = false;
+	struct dw_policy *pol = NULL;
+	struct dw_policy_slot slot;
+	struct az_logq *logq = NULL;
+	struct az_server *srv = NULL;
+	sigset_t set;
+	char why[256];
+	int opt, fd, audit_fd, rc = 1;
+
+	while ((opt = getopt_long(argc, argv, "s:p:fh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's': sock = optarg; break;
+		case 'p': policy = optarg; break;
+		case 'f': fg = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	openlog("dockwarden-authz", LOG_PID, LOG_AUTHPRIV);
+	if (load_policy(policy, &pol) < 0)
+		return 1;
+	fd = az_listen_activated();
+	if (fd < 0) {
+		fd = az_listen_unix(sock, why, sizeof(why));
+		if (fd < 0) {
+			say(LOG_ERR, "cannot listen: %s", why);
+			goto out;
+		}
+		own_socket = true;
+	}
+	if (!fg && daemon(0, 0) < 0) {
+		say(LOG_ERR, "daemon: %s", strerror(errno));
+		goto out;
+	}
+	to_stderr = fg;
+	/* before any thread exists, so every thread inherits the mask */
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	dw_policy_slot_init(&slot, pol);
+	pol = NULL;
+	audit_fd = dw_audit_open();
+	if (audit_fd < 0)
+		say(LOG_WARNING, "audit unavailable (%s): decisions go to syslog only",
+		    strerror(-audit_fd));
+	if (az_logq_start(&logq, audit_fd) < 0 || az_server_start(&srv, fd, &slot, logq) < 0) {
+		say(LOG_ERR, "cannot start the HTTP server");
+		goto stop;
+	}
+	say(LOG_INFO, "listening on %s (policy %s)", own_socket ? sock : "socket-activated fd 3",
+	    policy);
+	for (;;) {
+		int sig = sigwaitinfo(&set, NULL);
+		if (sig == SIGHUP) {
+			struct dw_policy *next = NULL;
+			if (load_policy(policy, &next) == 0) {
+				dw_policy_slot_swap(&slot, next);
+				say(LOG_INFO, "policy %s reloaded", policy);
+			} else {
+				say(LOG_ERR, "reload failed: keeping the previous policy");
+			}
+		} else if (sig == SIGTERM || sig == SIGINT) {
+			break;
+		}
+	}
+	say(LOG_INFO, "stopping");
+	rc = 0;
+stop:
+	az_server_stop(srv);
+	az_logq_stop(logq);
+	if (audit_fd >= 0)
+		dw_audit_close(audit_fd);
+	dw_policy_slot_destroy(&slot);
+out:
+	if (own_socket)
+		unlink(sock);
+	dw_policy_unref(pol);
+	closelog();
+	return rc;
+}

@@ -1,0 +1,227 @@
+/* az_rules_mounts.c - host_mounts: Binds, Mounts, local-driver volume options.
+ *
+ * A host path is judged twice: as written (normalised: ".", "..", "//",
+ * trailing "/") and after resolving symlinks on this host, because the
+ * kernel follows symlinks when dockerd bind-mounts.  Equal to, inside, or a
+ * parent of a sensitive path is a violation.  (A symlink swapped between this
+ * check and dockerd's mount is outside what a plugin can see.) */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "az_rules.h"
+#include "dw_match.h"
+
+static void report(struct az_ctx *c, const char *field, const char *shown, const char *resolved,
+		   enum dw_path_rel rel, const char *sensitive)
+{
+	char via[DW_PATH_MAX + 32] = "";
+
+	if (resolved && strcmp(resolved, shown) != 0)
+		snprintf(via, sizeof(via), " (resolves to %s)", resolved);
+	if (rel == DW_PATH_PARENT)
+		az_flag(c, DW_RULE_HOST_MOUNTS, "%s %s%s is a parent of sensitive host path %s",
+			field, shown, via, sensitive);
+	else
+		az_flag(c, DW_RULE_HOST_MOUNTS, "%s %s%s is a sensitive host path", field, shown, via);
+}
+
+/* dw_path_find_sensitive() counts every path as inside "/": for the root
+ * entry only the root itself is sensitive (its subtrees have their own
+ * entries), else nothing could ever be bind-mounted. */
+static const char *find_sensitive(const struct dw_strv *sens, const char *path,
+				  enum dw_path_rel *rel)
+{
+	size_t i;
+
+	for (i = 0; i < sens->n; i++) {
+		enum dw_path_rel r = dw_path_relation(path, sens->v[i]);
+		if (r == DW_PATH_UNRELATED || (r == DW_PATH_INSIDE && strcmp(sens->v[i], "/") == 0))
+			continue;
+		*rel = r;
+		return sens->v[i];
+	}
+	return NULL;
+}
+
+void az_check_host_path(struct az_ctx *c, const char *src, size_t len, const char *field)
+{
+	char norm[DW_PATH_MAX], res[DW_PATH_MAX], safe[256];
+	const char *hit;
+	enum dw_path_rel rel = DW_PATH_UNRELATED;
+	ssize_t r;
+
+	az_sanitize(src, len, safe, sizeof(safe));
+	if (len == 0 || src[0] != '/') {
+		az_flag(c, DW_RULE_HOST_MOUNTS, "%s %s is not an absolute host path", field, safe);
+		return;
+	}
+	r = dw_path_normalize(src, len, norm, sizeof(norm));
+	if (r < 0) {
+		az_flag(c, DW_RULE_HOST_MOUNTS, "%s %s cannot be normalised", field, safe);
+		return;
+	}
+	hit = find_sensitive(&c->pol->sensitive_paths, norm, &rel);
+	if (hit) {
+		report(c, field, safe, NULL, rel, hit);
+		return;
+	}
+	r = dw_path_resolve(norm, res, sizeof(res));
+	if (r < 0) {
+		az_flag(c, DW_RULE_HOST_MOUNTS, "%s %s cannot be resolved on the host (%s)", field,
+			safe, strerror((int)-r));
+		return;
+	}
+	hit = find_sensitive(&c->pol->sensitive_paths, res, &rel);
+	if (hit)
+		report(c, field, safe, res, rel, hit);
+}
+
+/* volume/mounts linux parser: ValidMountMode over ','-separated modes. */
+static bool valid_mode(const char *s, size_t len)
+{
+	static const char *const modes[] = {
+		"rw", "ro", "z", "Z", "nocopy", "shared", "rshared", "slave", "rslave",
+		"private", "rprivate", "consistent", "cached", "delegated",
+	};
+	size_t start = 0, i, m;
+
+	if (len == 0)
+		return false;
+	for (i = 0; i <= len; i++) {
+		if (i < len && s[i] != ',')
+			continue;
+		for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++)
+			if (strlen(modes[m]) == i - start && memcmp(modes[m], s + start, i - start) == 0)
+				break;
+		if (m == sizeof(modes) / sizeof(modes[0]))
+			return false;
+		start = i + 1;
+	}
+	return true;
+}
+
+void az_check_bind_string(struct az_ctx *c, const char *spec, size_t len, const char *field)
+{
+	const char *p1 = memchr(spec, ':', len);
+	const char *p2 = p1 ? memchr(p1 + 1, ':', len - (size_t)(p1 + 1 - spec)) : NULL;
+	size_t srclen;
+	char f[128];
+
+	if (!p1)
+		return; /* "/dst": an anonymous volume */
+	if (!p2 && valid_mode(p1 + 1, len - (size_t)(p1 + 1 - spec)))
+		return; /* "/dst:ro": an anonymous volume with a mode */
+	srclen = (size_t)(p1 - spec);
+	if (srclen == 0 || spec[0] != '/')
+		return; /* a named volume; volume create is where bind options are caught */
+	snprintf(f, sizeof(f), "%s source", field);
+	az_check_host_path(c, spec, srclen, f);
+}
+
+bool az_is_local_driver(const char *driver, size_t len)
+{
+	return len == 0 || (len == 5 && strncasecmp(driver, "local", 5) == 0);
+}
+
+static bool has_bind_option(const char *o, size_t len)
+{
+	size_t start = 0, i;
+
+	for (i = 0; i <= len; i++) {
+		if (i < len && o[i] != ',')
+			continue;
+		if ((i - start == 4 && memcmp(o + start, "bind", 4) == 0) ||
+		    (i - start == 5 && memcmp(o + start, "rbind", 5) == 0))
+			return true;
+		start = i + 1;
+	}
+	return false;
+}
+
+/* The local driver mounts DEVICE with TYPE and options O: with "bind" in O
+ * that is a bind mount of a host path; with a block device it mounts a host
+ * disk.  Either way an absolute DEVICE is a host path. */
+void az_check_local_volume_opts(struct az_ctx *c, json_t *opts, const char *field)
+{
+	json_t *dev, *o;
+	const char *key;
+	json_t *val;
+	char f[224];
+
+	if (!opts)
+		return;
+	json_object_foreach(opts, key, val) {
+		if (!json_is_string(val)) {
+			az_reject(c, "undecodable: %s values must be strings", field);
+			return;
+		}
+	}
+	dev = json_object_get(opts, "device");
+	o = json_object_get(opts, "o");
+	if (!dev || json_string_length(dev) == 0)
+		return;
+	snprintf(f, sizeof(f), "%s device", field);
+	if (json_string_value(dev)[0] == '/') {
+		az_check_host_path(c, json_string_value(dev), json_string_length(dev), f);
+	} else if (o && has_bind_option(json_string_value(o), json_string_length(o))) {
+		char safe[128];
+		az_sanitize(json_string_value(dev), json_string_length(dev), safe, sizeof(safe));
+		az_flag(c, DW_RULE_HOST_MOUNTS, "%s %s is not an absolute host path", f, safe);
+	}
+}
+
+static const char *const mount_fields[] = { "Type", "Source", "VolumeOptions" };
+static const char *const volopt_fields[] = { "DriverConfig" };
+static const char *const drvcfg_fields[] = { "Name", "Options" };
+
+static void check_volume_mount(struct az_ctx *c, json_t *vo, const char *field)
+{
+	struct az_struct v = { .names = volopt_fields, .n = 1 };
+	struct az_struct d = { .names = drvcfg_fields, .n = 2 };
+	char f[192];
+	const char *name;
+	size_t nlen;
+	json_t *opts;
+
+	snprintf(f, sizeof(f), "%s.VolumeOptions", field);
+	if (az_struct_read(c, vo, f, &v) < 0)
+		return;
+	snprintf(f, sizeof(f), "%s.VolumeOptions.DriverConfig", field);
+	if (az_struct_read(c, v.val[0], f, &d) < 0 || az_str(c, d.val[0], f, &name, &nlen) < 0)
+		return;
+	snprintf(f, sizeof(f), "%s.VolumeOptions.DriverConfig.Options", field);
+	if (az_obj(c, d.val[1], f, &opts) < 0)
+		return;
+	if (az_is_local_driver(name, nlen))
+		az_check_local_volume_opts(c, opts, f);
+}
+
+void az_check_mounts(struct az_ctx *c, json_t *list, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(list); i++) {
+		struct az_struct m = { .names = mount_fields, .n = 3 };
+		const char *type, *src;
+		size_t tlen, slen;
+		char f[96], fs[112];
+
+		snprintf(f, sizeof(f), "%s[%zu]", field, i);
+		if (az_struct_read(c, json_array_get(list, i), f, &m) < 0 ||
+		    az_str(c, m.val[0], f, &type, &tlen) < 0 || az_str(c, m.val[1], f, &src, &slen) < 0)
+			return;
+		if (tlen == 5 && memcmp(type, "tmpfs", 5) == 0)
+			continue;
+		if (tlen == 6 && memcmp(type, "volume", 6) == 0) {
+			check_volume_mount(c, m.val[2], f);
+			continue;
+		}
+		/* "bind", and any type dockerd would refuse, is judged as a bind */
+		if (slen == 0)
+			continue;
+		snprintf(fs, sizeof(fs), "%s source", f);
+		az_check_host_path(c, src, slen, fs);
+	}
+}

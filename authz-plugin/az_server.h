@@ -1,0 +1,18 @@
+/* az_server.h - the plugin protocol over HTTP (libmicrohttpd) on a unix socket. */
+#ifndef AZ_SERVER_H
+#define AZ_SERVER_H
+
+#include "az_logq.h"
+#include "dw_policy.h"
+
+/* Envelope cap: dockerd forwards bodies under 1 MiB, base64 makes 1.34 MiB,
+ * plus headers.  Anything bigger is not from dockerd: the connection is closed. */
+#define AZ_MAX_REQUEST (4u << 20)
+
+struct az_server;
+
+int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot *slot,
+		    struct az_logq *logq);
+void az_server_stop(struct az_server *s);
+
+#endif

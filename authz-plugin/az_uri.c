@@ -1,0 +1,263 @@
+/* az_uri.c - parse RequestUri the way dockerd routes it (see az_uri.h). */
+#include <stdint.h>
+#include <sys/types.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "az_uri.h"
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Go url.unescape: PLUS_SPACE for query mode.  -1 on a bad escape, -2 when
+ * OUT is too small; otherwise the decoded length (OUT NUL-terminated). */
+static ssize_t unescape(const char *in, size_t len, bool plus_space, char *out, size_t outsz)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i++) {
+		char ch = in[i];
+		if (ch == '%') {
+			int h, l;
+			if (len - i < 3)
+				return -1;
+			h = hexval(in[i + 1]);
+			l = hexval(in[i + 2]);
+			if (h < 0 || l < 0)
+				return -1;
+			ch = (char)(h * 16 + l);
+			i += 2;
+		} else if (ch == '+' && plus_space) {
+			ch = ' ';
+		}
+		if (o + 1 >= outsz)
+			return -2;
+		out[o++] = ch;
+	}
+	if (outsz == 0)
+		return -2;
+	out[o] = '\0';
+	return (ssize_t)o;
+}
+
+/* gorilla/mux cleanPath: path.Clean plus the trailing slash kept. */
+static bool path_is_clean(const char *p, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || p[0] != '/')
+		return false;
+	for (i = 0; i < len; i++) {
+		if (p[i] != '/')
+			continue;
+		if (i + 1 < len && p[i + 1] == '/')
+			return false;
+		if (i + 1 < len && p[i + 1] == '.' &&
+		    (i + 2 == len || p[i + 2] == '/' ||
+		     (p[i + 2] == '.' && (i + 3 == len || p[i + 3] == '/'))))
+			return false;
+	}
+	return true;
+}
+
+int az_version_cmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		long x = 0, y = 0;
+		/* strconv.Atoi: a part that is not all digits counts as 0 */
+		const char *ea = a, *eb = b;
+		bool da = true, db = true;
+		while (*ea && *ea != '.') {
+			da = da && *ea >= '0' && *ea <= '9';
+			ea++;
+		}
+		while (*eb && *eb != '.') {
+			db = db && *eb >= '0' && *eb <= '9';
+			eb++;
+		}
+		if (da && ea > a)
+			x = strtol(a, NULL, 10);
+		if (db && eb > b)
+			y = strtol(b, NULL, 10);
+		if (x != y)
+			return x < y ? -1 : 1;
+		a = *ea ? ea + 1 : ea;
+		b = *eb ? eb + 1 : eb;
+	}
+	return 0;
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+static bool has_suffix(const char *s, size_t n, const char *suf)
+{
+	size_t m = strlen(suf);
+	return n >= m && memcmp(s + n - m, suf, m) == 0;
+}
+
+/* "/containers/{name:.*}/SUFFIX": a (possibly empty) name between. */
+static bool with_name(const char *p, size_t n, const char *prefix, const char *suffix)
+{
+	size_t lp = strlen(prefix), ls = strlen(suffix);
+	return n >= lp + ls && has_prefix(p, prefix) && has_suffix(p, n, suffix);
+}
+
+static enum az_route route_of(const char *method, const char *p)
+{
+	size_t n = strlen(p);
+
+	if (strcmp(method, "POST") != 0)
+		return AZ_R_OTHER;
+	if (strcmp(p, "/containers/create") == 0)
+		return AZ_R_CONTAINER_CREATE;
+	if (with_name(p, n, "/containers/", "/start"))
+		return AZ_R_CONTAINER_START;
+	if (with_name(p, n, "/containers/", "/update"))
+		return AZ_R_CONTAINER_UPDATE;
+	if (with_name(p, n, "/containers/", "/exec"))
+		return AZ_R_EXEC_CREATE;
+	if (strcmp(p, "/volumes/create") == 0)
+		return AZ_R_VOLUME_CREATE;
+	if (strcmp(p, "/services/create") == 0)
+		return AZ_R_SERVICE_CREATE;
+	if (with_name(p, n, "/services/", "/update"))
+		return AZ_R_SERVICE_UPDATE;
+	if (strcmp(p, "/plugins/pull") == 0 || strcmp(p, "/plugins/create") == 0 ||
+	    with_name(p, n, "/plugins/", "/enable") || with_name(p, n, "/plugins/", "/set") ||
+	    with_name(p, n, "/plugins/", "/upgrade"))
+		return AZ_R_PLUGIN_INSTALL;
+	if (strcmp(p, "/images/create") == 0)
+		return AZ_R_IMAGE_CREATE;
+	if (strcmp(p, "/build") == 0)
+		return AZ_R_BUILD;
+	if (strcmp(p, "/grpc") == 0)
+		return AZ_R_GRPC;
+	return AZ_R_OTHER;
+}
+
+int az_uri_parse(struct az_ctx *c, const char *method, const char *uri, size_t len,
+		 struct az_uri *out)
+{
+	char dec[AZ_PATH_MAX];
+	const char *path = uri, *q;
+	size_t plen, i, vlen = 0;
+	ssize_t dlen;
+	const char *rest;
+
+	memset(out, 0, sizeof(*out));
+	if (len == 0) {
+		az_reject(c, "empty request URI");
+		return -1;
+	}
+	/* Absolute-form request target: Go takes the path after the authority. */
+	if (uri[0] != '/') {
+		size_t s = 0;
+		while (s < len && ((uri[s] >= 'a' && uri[s] <= 'z') || (uri[s] >= 'A' && uri[s] <= 'Z') ||
+				   (s > 0 && ((uri[s] >= '0' && uri[s] <= '9') || uri[s] == '+' ||
+					      uri[s] == '-' || uri[s] == '.'))))
+			s++;
+		if (s == 0 || s + 3 > len || memcmp(uri + s, "://", 3) != 0) {
+			az_reject(c, "request URI is not an absolute path or URL");
+			return -1;
+		}
+		path = uri + s + 3;
+		while (path < uri + len && *path != '/' && *path != '?')
+			path++;
+		if (path == uri + len || *path != '/') {
+			az_reject(c, "request URI has no path");
+			return -1;
+		}
+	}
+	q = memchr(path, '?', (size_t)(uri + len - path));
+	plen = (size_t)((q ? q : uri + len) - path);
+	if (q) {
+		out->query = q + 1;
+		out->query_len = (size_t)(uri + len - q - 1);
+	} else {
+		out->query = "";
+	}
+	dlen = unescape(path, plen, false, dec, sizeof(dec));
+	if (dlen < 0) {
+		az_reject(c, "request path has a bad percent-escape or is too long");
+		return -1;
+	}
+	for (i = 0; i < (size_t)dlen; i++) {
+		if ((unsigned char)dec[i] < 0x20 || dec[i] == 0x7f) {
+			az_reject(c, "request path has control characters");
+			return -1;
+		}
+	}
+	if (!path_is_clean(dec, (size_t)dlen)) {
+		/* mux answers these with a redirect; never evaluate a look-alike */
+		az_reject(c, "request path is not canonical");
+		return -1;
+	}
+	rest = dec;
+	if (dec[0] == '/' && dec[1] == 'v') {
+		const char *e = dec + 2;
+		while ((*e >= '0' && *e <= '9') || *e == '.')
+			e++;
+		if (e > dec + 2 && *e == '/') {
+			vlen = (size_t)(e - dec - 2);
+			rest = e;
+		}
+	}
+	if (vlen >= sizeof(out->version)) {
+		az_reject(c, "API version in the path is too long");
+		return -1;
+	}
+	if (vlen) {
+		memcpy(out->version, dec + 2, vlen);
+		out->version[vlen] = '\0';
+	} else {
+		strcpy(out->version, AZ_API_CURRENT);
+	}
+	if (az_version_cmp(out->version, AZ_API_MIN) < 0 ||
+	    az_version_cmp(out->version, AZ_API_CURRENT) > 0) {
+		az_reject(c, "API version %s is not served by this dockerd", out->version);
+		return -1;
+	}
+	memmove(out->path, rest, strlen(rest) + 1);
+	out->route = route_of(method, out->path);
+	return 0;
+}
+
+int az_query_get(const struct az_uri *u, const char *key, char *out, size_t outsz)
+{
+	const char *s = u->query, *end = u->query + u->query_len;
+	char kbuf[256];
+
+	while (s < end) {
+		const char *amp = memchr(s, '&', (size_t)(end - s));
+		const char *pe = amp ? amp : end;
+		const char *eq = memchr(s, '=', (size_t)(pe - s));
+		const char *ke = eq ? eq : pe;
+		ssize_t kl;
+
+		if (pe > s && !memchr(s, ';', (size_t)(pe - s))) {
+			kl = unescape(s, (size_t)(ke - s), true, kbuf, sizeof(kbuf));
+			if (kl >= 0 && strcmp(kbuf, key) == 0 && (size_t)kl == strlen(key)) {
+				const char *vs = eq ? eq + 1 : pe;
+				/* a bad escape in the value drops the pair */
+				ssize_t vl = unescape(vs, (size_t)(pe - vs), true, out, outsz);
+				if (vl >= 0)
+					return 1;
+				if (vl == -2)
+					return -1; /* too long: the caller denies */
+			}
+		}
+		s = amp ? amp + 1 : end;
+	}
+	return 0;
+}

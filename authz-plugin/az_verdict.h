@@ -1,0 +1,51 @@
+/* az_verdict.h - the outcome of evaluating one request.
+ *
+ * Rules report violations through az_flag(); the profile's mode for the rule
+ * decides whether it is ignored (off), remembered as a warning (warn) or
+ * denies (deny).  All rules are evaluated; the first deny writes Msg.
+ * Decoding problems (az_reject) deny whatever the modes say: the plugin
+ * cannot judge a request it cannot read the way dockerd reads it. */
+#ifndef AZ_VERDICT_H
+#define AZ_VERDICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dw_policy.h"
+
+#define AZ_MSG_MAX 512
+#define AZ_WARN_MAX 4
+#define AZ_RULE_REQUEST (-1) /* pseudo rule of decoding problems */
+
+struct az_verdict {
+	bool deny;
+	int rule;                 /* enum dw_rule, or AZ_RULE_REQUEST; -2 = none */
+	char msg[AZ_MSG_MAX];     /* "dockwarden: denied: RULE: FIELD ..." */
+	size_t n_warn;            /* warnings seen (may exceed AZ_WARN_MAX) */
+	int warn_rule[AZ_WARN_MAX];
+	char warn_msg[AZ_WARN_MAX][160];
+};
+
+struct az_ctx {
+	const struct dw_policy *pol;
+	const struct dw_authz_profile *prof;
+	struct az_verdict *v;
+};
+
+void az_verdict_init(struct az_verdict *v);
+
+/* A violation of RULE; FMT describes the field ("HostConfig.Privileged is true"). */
+void az_flag(struct az_ctx *c, enum dw_rule rule, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The request cannot be evaluated: deny regardless of rule modes. */
+void az_reject(struct az_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Name of v->rule / a warn rule for logs: "privileged", "request", "none". */
+const char *az_rule_label(int rule);
+
+/* Copy untrusted bytes S (LEN) for a message: printable ASCII kept, others
+ * '?', at most OUTSZ-1 bytes ("..." appended when cut). */
+void az_sanitize(const char *s, size_t len, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,30 @@
+#!/bin/bash
+# bench/pam/run.sh BUILDDIR [ITERATIONS]: time what pam_dockwarden.so adds to
+# pam_acct_mgmt (target: under 1 ms).  Needs root: creates the throw-away
+# users dwt_b_guarded (in group dwt_b_docker, trusted) and dwt_b_other, and
+# removes them again.  Decisions are logged as in production: to syslog
+# (/dev/log; dropped when nothing listens) and to the audit log when auditd
+# runs - so the numbers include the logging cost.
+set -euo pipefail
+build=$(readlink -f "${1:?usage: run.sh BUILDDIR [ITERATIONS]}")
+n=${2:-2000}
+here=$(dirname "$(readlink -f "$0")")
+[ "$(id -u)" = 0 ] || { echo "bench/pam: needs root" >&2; exit 1; }
+
+. "$here/../../tests/pam/dwt_users.sh"
+tmp=$(mktemp -d /tmp/dwt-pam-bench-run.XXXXXX)
+chmod 0755 "$tmp"
+trap 'dwt_cleanup; rm -rf "$tmp"' EXIT
+
+dwt_group dwt_b_docker
+dwt_user dwt_b_guarded users dwt_b_docker
+dwt_user dwt_b_other users ""
+cat >"$tmp/policy.json" <<'JSON'
+{
+  "trusted": { "users": ["dwt_b_guarded"], "networks": ["127.0.0.0/8", "::1/128"] },
+  "pam": { "guarded_groups": ["dwt_b_docker"], "require_publickey": true }
+}
+JSON
+chmod 0644 "$tmp/policy.json"
+"$build/bench/pam/bench_pam" "$build/pam-module/pam_dockwarden.so" "$tmp/policy.json" \
+	dwt_b_guarded dwt_b_other "$n"

@@ -1,0 +1,24 @@
+/* commands.h - the dockwarden CLI's subcommands.
+ *
+ * Each subcommand is one file cmd_NAME.c with one entry point taking the
+ * argument vector from its own name on (argv[0] == "NAME") and returning the
+ * process exit status: 0 success, 1 a finding or failure, 2 bad usage.
+ * To add one: declare it here, add a row to the table in dockwarden.c, and
+ * add its file to common/meson.build's dockwarden_cli_sources. */
+#ifndef DW_CLI_COMMANDS_H
+#define DW_CLI_COMMANDS_H
+
+/* dockwarden policy check|show */
+int cmd_policy(int argc, char **argv);
+
+/* dockwarden keygen PREFIX */
+int cmd_keygen(int argc, char **argv);
+/* dockwarden verify --pubkey FILE [--json] [--max-age S] LOGFILE... */
+int cmd_verify(int argc, char **argv);
+
+/* dockwarden doctor [--policy FILE] [--sshd-pam FILE] */
+int cmd_doctor(int argc, char **argv);
+
+/* (more subcommands: keygen, verify, doctor, declared here once they work) */
+
+#endif

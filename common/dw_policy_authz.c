@@ -1,0 +1,289 @@
+/* dw_policy_authz.c - the "authz" section: rule modes, allow-lists and the
+ * per-user profiles, and the lookup of the profile for a TLS user.
+ *
+ * The section itself is the default profile.  Each profile starts as a copy of
+ * it (after the whole section is read) and overrides only what it names; in
+ * "rules", only the rules it names.  A user may select at most one profile
+ * (by profile name or by a "users" entry): ambiguity is a load error, so the
+ * lookup order never decides anything. */
+#include "dw_policy_priv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const enum dw_mode default_modes[DW_RULE_COUNT] = {
+	[DW_RULE_PRIVILEGED] = DW_MODE_DENY,
+	[DW_RULE_HOST_NAMESPACES] = DW_MODE_DENY,
+	[DW_RULE_CAPABILITIES] = DW_MODE_DENY,
+	[DW_RULE_HOST_MOUNTS] = DW_MODE_DENY,
+	[DW_RULE_DEVICES] = DW_MODE_DENY,
+	[DW_RULE_SECURITY_OPTIONS] = DW_MODE_DENY,
+	[DW_RULE_RESOURCE_LIMITS] = DW_MODE_DENY,
+	[DW_RULE_SYSCTLS] = DW_MODE_DENY,
+	[DW_RULE_PLUGINS] = DW_MODE_DENY,
+	[DW_RULE_TRUSTED_REGISTRIES] = DW_MODE_OFF,
+	[DW_RULE_ROOT_USER] = DW_MODE_WARN,
+	[DW_RULE_SECRETS_IN_ENV] = DW_MODE_WARN,
+};
+
+static const char *const default_caps[] = { "CAP_NET_BIND_SERVICE", NULL };
+static const char *const empty_list[] = { NULL };
+
+static int worst(int a, int b)
+{
+	if (a == -ENOMEM || b == -ENOMEM)
+		return -ENOMEM;
+	return a < 0 ? a : b;
+}
+
+void dw_authz_profile_free(struct dw_authz_profile *ap)
+{
+	free(ap->name);
+	ap->name = NULL;
+	dw_strv_free(&ap->users);
+	dw_strv_free(&ap->allowed_capabilities);
+	dw_strv_free(&ap->allowed_sysctls);
+	dw_strv_free(&ap->trusted_registries);
+}
+
+int dw_authz_profile_init_default(struct dw_authz_profile *ap)
+{
+	int r = -ENOMEM;
+
+	memset(ap, 0, sizeof(*ap));
+	memcpy(ap->rules, default_modes, sizeof(ap->rules));
+	ap->allow_custom_seccomp = false;
+	ap->name = strdup("default");
+	if (!ap->name || dw_strv_from_list(&ap->users, empty_list) < 0 ||
+	    dw_strv_from_list(&ap->allowed_capabilities, default_caps) < 0 ||
+	    dw_strv_from_list(&ap->allowed_sysctls, empty_list) < 0 ||
+	    dw_strv_from_list(&ap->trusted_registries, empty_list) < 0)
+		goto out;
+	r = 0;
+out:
+	if (r < 0)
+		dw_authz_profile_free(ap);
+	return r;
+}
+
+int dw_authz_profile_copy(struct dw_authz_profile *dst, const struct dw_authz_profile *src,
+			  const char *name)
+{
+	int r = -ENOMEM;
+
+	memset(dst, 0, sizeof(*dst));
+	memcpy(dst->rules, src->rules, sizeof(dst->rules));
+	dst->allow_custom_seccomp = src->allow_custom_seccomp;
+	dst->name = strdup(name);
+	if (!dst->name || dw_strv_copy(&dst->users, &src->users) < 0 ||
+	    dw_strv_copy(&dst->allowed_capabilities, &src->allowed_capabilities) < 0 ||
+	    dw_strv_copy(&dst->allowed_sysctls, &src->allowed_sysctls) < 0 ||
+	    dw_strv_copy(&dst->trusted_registries, &src->trusted_registries) < 0)
+		goto out;
+	r = 0;
+out:
+	if (r < 0)
+		dw_authz_profile_free(dst);
+	return r;
+}
+
+static int parse_rules(struct dw_vctx *c, const struct dw_where *w, const json_t *obj,
+		       enum dw_mode rules[DW_RULE_COUNT])
+{
+	const char *names[DW_RULE_COUNT + 1];
+	const char *key;
+	json_t *val;
+	char q[300];
+	int r;
+
+	if ((r = dw_expect_object(c, w, obj)) < 0)
+		return r;
+	for (int k = 0; k < DW_RULE_COUNT; k++)
+		names[k] = dw_rule_name((enum dw_rule)k);
+	names[DW_RULE_COUNT] = NULL;
+	r = dw_check_keys(c, w, obj, names);
+	json_object_foreach((json_t *)obj, key, val) {
+		struct dw_where k;
+		enum dw_rule rule;
+		enum dw_mode mode;
+
+		if (dw_rule_from_name(key, strlen(key), &rule) < 0)
+			continue;  /* reported by dw_check_keys */
+		dw_where_key(&k, w, key);
+		if (!json_is_string(val)) {
+			dw_vctx_where_error(c, &k, "expected \"deny\", \"warn\" or \"off\", got %s",
+					    dw_json_type_desc(val));
+			r = -EINVAL;
+			continue;
+		}
+		if (dw_mode_from_name(json_string_value(val), json_string_length(val), &mode) < 0) {
+			dw_vctx_where_error(c, &k, "invalid mode %s (expected deny, warn or off)",
+					    dw_quote(q, sizeof(q), json_string_value(val),
+						     json_string_length(val)));
+			r = -EINVAL;
+			continue;
+		}
+		rules[rule] = mode;
+	}
+	return r;
+}
+
+/* The fields a profile and the section share.  KEYS is the allowed key set. */
+static int parse_fields(struct dw_vctx *c, const struct dw_where *w, const json_t *obj,
+			const char *const *keys, struct dw_authz_profile *ap)
+{
+	struct dw_where k;
+	const json_t *v;
+	int r = dw_check_keys(c, w, obj, keys);
+
+#define FIELD(name) ((v = json_object_get(obj, name)) && (dw_where_key(&k, w, name), 1))
+	if (FIELD("users"))
+		r = worst(r, dw_get_strv(c, &k, v, DW_ITEM_NAME, &ap->users));
+	if (FIELD("rules"))
+		r = worst(r, parse_rules(c, &k, v, ap->rules));
+	if (FIELD("allowed_capabilities"))
+		r = worst(r, dw_get_strv(c, &k, v, DW_ITEM_CAP, &ap->allowed_capabilities));
+	if (FIELD("allowed_sysctls"))
+		r = worst(r, dw_get_strv(c, &k, v, DW_ITEM_SYSCTL, &ap->allowed_sysctls));
+	if (FIELD("trusted_registries"))
+		r = worst(r, dw_get_strv(c, &k, v, DW_ITEM_REGISTRY, &ap->trusted_registries));
+	if (FIELD("allow_custom_seccomp"))
+		r = worst(r, dw_get_bool(c, &k, v, &ap->allow_custom_seccomp));
+#undef FIELD
+	return r;
+}
+
+/* Which earlier profile (index < UPTO) USER already selects, or -1. */
+static long selected_by(const struct dw_policy *p, size_t upto, const char *user)
+{
+	for (size_t i = 0; i < upto; i++) {
+		if (strcmp(p->authz_profiles[i].name, user) == 0 ||
+		    dw_strv_contains(&p->authz_profiles[i].users, user))
+			return (long)i;
+	}
+	return -1;
+}
+
+/* Report users and profile names that would select two profiles.  Each
+ * conflict is reported once, at the later of its two places. */
+static int check_ambiguity(struct dw_vctx *c, const struct dw_where *w, struct dw_policy *p)
+{
+	char q[300];
+	int r = 0;
+
+	for (size_t i = 0; i < p->n_authz_profiles; i++) {
+		const struct dw_authz_profile *ap = &p->authz_profiles[i];
+		struct dw_where pw, uw;
+		long other = selected_by(p, i, ap->name);
+
+		dw_where_key(&pw, w, ap->name);
+		if (other >= 0) {
+			dw_vctx_where_error(c, &pw, "profile name %s is also a user of profile \"%s\"",
+					    dw_quote(q, sizeof(q), ap->name, strlen(ap->name)),
+					    p->authz_profiles[other].name);
+			r = -EINVAL;
+		}
+		dw_where_key(&uw, &pw, "users");
+		for (size_t u = 0; u < ap->users.n; u++) {
+			other = selected_by(p, i, ap->users.v[u]);
+			if (other < 0)
+				continue;
+			dw_vctx_item_error(c, &uw, u, "user %s already selects profile \"%s\"",
+					   dw_quote(q, sizeof(q), ap->users.v[u], strlen(ap->users.v[u])),
+					   p->authz_profiles[other].name);
+			r = -EINVAL;
+		}
+	}
+	return r;
+}
+
+static int parse_profiles(struct dw_vctx *c, const struct dw_where *w, const json_t *obj,
+			  struct dw_policy *p)
+{
+	static const char *const keys[] = {
+		"users", "rules", "allowed_capabilities", "allowed_sysctls",
+		"trusted_registries", "allow_custom_seccomp", NULL,
+	};
+	const char *name;
+	json_t *val;
+	char q[300];
+	int r;
+
+	if ((r = dw_expect_object(c, w, obj)) < 0)
+		return r;
+	p->authz_profiles = calloc(json_object_size(obj) + 1, sizeof(*p->authz_profiles));
+	if (!p->authz_profiles)
+		return -ENOMEM;
+	json_object_foreach((json_t *)obj, name, val) {
+		struct dw_authz_profile *ap = &p->authz_profiles[p->n_authz_profiles];
+		size_t nlen = strlen(name);
+		struct dw_where pw;
+		const char *why;
+
+		dw_where_key(&pw, w, name);
+		why = strcmp(name, "default") == 0 ?
+			"is reserved (the authz section itself is the default profile)" :
+			dw_name_problem(name, nlen);
+		if (why) {
+			dw_vctx_error(c, pw.ptr, "\"%s\": profile name %s%s%s", w->name,
+				      nlen ? dw_quote(q, sizeof(q), name, nlen) : "",
+				      nlen ? " " : "", why);
+			r = -EINVAL;
+			continue;
+		}
+		if (dw_expect_object(c, &pw, val) < 0) {
+			r = -EINVAL;
+			continue;
+		}
+		if (dw_authz_profile_copy(ap, &p->authz, name) < 0)
+			return -ENOMEM;
+		p->n_authz_profiles++;
+		r = worst(r, parse_fields(c, &pw, val, keys, ap));
+	}
+	if (r == 0)
+		r = check_ambiguity(c, w, p);
+	return r;
+}
+
+int dw_policy_parse_authz(struct dw_vctx *c, const json_t *root, struct dw_policy *p)
+{
+	static const char *const keys[] = {
+		"rules", "allowed_capabilities", "allowed_sysctls", "trusted_registries",
+		"allow_custom_seccomp", "profiles", NULL,
+	};
+	struct dw_where top, w, pw;
+	const json_t *sec = json_object_get(root, "authz");
+	const json_t *profiles;
+	int r;
+
+	if (!sec)
+		return 0;
+	dw_where_root(&top);
+	dw_where_key(&w, &top, "authz");
+	if ((r = dw_expect_object(c, &w, sec)) < 0)
+		return r;
+	r = parse_fields(c, &w, sec, keys, &p->authz);
+	if (r == -ENOMEM)
+		return r;
+	profiles = json_object_get(sec, "profiles");
+	if (profiles) {
+		dw_where_key(&pw, &w, "profiles");
+		r = worst(r, parse_profiles(c, &pw, profiles, p));
+	}
+	return r;
+}
+
+const struct dw_authz_profile *dw_policy_authz_profile(const struct dw_policy *p,
+						       const char *user)
+{
+	if (!user || !user[0])
+		return &p->authz;
+	for (size_t i = 0; i < p->n_authz_profiles; i++)
+		if (strcmp(p->authz_profiles[i].name, user) == 0)
+			return &p->authz_profiles[i];
+	for (size_t i = 0; i < p->n_authz_profiles; i++)
+		if (dw_strv_contains(&p->authz_profiles[i].users, user))
+			return &p->authz_profiles[i];
+	return &p->authz;
+}

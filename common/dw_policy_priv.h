@@ -1,0 +1,111 @@
+/* dw_policy_priv.h - private: shared by the policy loader's source files.
+ *
+ * Validation walks the jansson tree with a struct dw_vctx that collects every
+ * problem (with its position from the pointer index); they are sorted by
+ * position and handed to the caller's diag function once the walk is done, so
+ * a file with several mistakes gets them all, in file order. */
+#ifndef DW_POLICY_PRIV_H
+#define DW_POLICY_PRIV_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dw_policy.h"
+#include "dw_policy_pos.h"
+
+#define DW_NAME_MAX 256       /* users, groups, audit keys, profiles */
+#define DW_POLICY_MAX_SIZE (1024 * 1024)
+#define DW_WHERE_MAX 1024
+
+struct dw_diag_item {
+	int line;
+	int col;
+	size_t seq;
+	char *msg;
+};
+
+struct dw_vctx {
+	const char *file;
+	const struct dw_pos_index *pos;
+	struct dw_diag_item *items;
+	size_t n;
+	size_t cap;
+	bool oom;
+};
+
+/* Where a value is: its JSON pointer (for the position) and the dotted name
+ * used in messages ("authz.rules.privileged"). */
+struct dw_where {
+	char ptr[DW_WHERE_MAX];
+	char name[DW_WHERE_MAX];
+};
+
+void dw_where_root(struct dw_where *w);
+/* W's child member KEY. */
+void dw_where_key(struct dw_where *child, const struct dw_where *w, const char *key);
+
+/* Record a problem at pointer PTR. */
+void dw_vctx_error(struct dw_vctx *c, const char *ptr, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Record a problem about array item IDX of W: "\"W\"[IDX]: ...". */
+void dw_vctx_item_error(struct dw_vctx *c, const struct dw_where *w, size_t idx,
+			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Record a problem about W itself: "\"W\": ...". */
+void dw_vctx_where_error(struct dw_vctx *c, const struct dw_where *w, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* "a string", "an array", ... for messages. */
+const char *dw_json_type_desc(const json_t *v);
+/* Quote untrusted text for a message: "..." with control and non-ASCII bytes
+ * as \xNN, cut after 64 characters with "...". */
+const char *dw_quote(char *buf, size_t bufsz, const char *s, size_t len);
+
+/* 0 when V is an object, else reports and -EINVAL. */
+int dw_expect_object(struct dw_vctx *c, const struct dw_where *w, const json_t *v);
+/* Report every key of OBJ that is not in ALLOWED (NULL-terminated);
+ * -EINVAL when there was one. */
+int dw_check_keys(struct dw_vctx *c, const struct dw_where *w, const json_t *obj,
+		  const char *const *allowed);
+int dw_get_bool(struct dw_vctx *c, const struct dw_where *w, const json_t *v, bool *out);
+
+enum dw_item_kind {
+	DW_ITEM_NAME,        /* user, group, audit key: non-empty, no control chars */
+	DW_ITEM_PATH,        /* absolute path, stored normalised */
+	DW_ITEM_SENSITIVE,   /* absolute path, may end in '*', stored normalised */
+	DW_ITEM_PATTERN,     /* absolute fnmatch(3) pattern, stored as written */
+	DW_ITEM_CAP,         /* capability name, stored "CAP_X" */
+	DW_ITEM_SYSCTL,      /* sysctl name or prefix ending in '*' */
+	DW_ITEM_REGISTRY,    /* registry host or repository prefix */
+};
+
+/* Why NAME (LEN bytes) is not a valid user/group/key/profile name, or NULL:
+ * non-empty, no control characters, at most DW_NAME_MAX bytes. */
+const char *dw_name_problem(const char *s, size_t len);
+/* Validate one string; *OUT (malloc'd) is the stored form.  Reports through
+ * the item-error form when IDX != (size_t)-1, else the member form. */
+int dw_check_item(struct dw_vctx *c, const struct dw_where *w, size_t idx,
+		  enum dw_item_kind kind, const json_t *v, char **out);
+/* An array of KIND strings; replaces *OUT only on success. */
+int dw_get_strv(struct dw_vctx *c, const struct dw_where *w, const json_t *v,
+		enum dw_item_kind kind, struct dw_strv *out);
+
+/* strv helpers */
+void dw_strv_free(struct dw_strv *sv);
+int dw_strv_from_list(struct dw_strv *sv, const char *const *list);
+int dw_strv_copy(struct dw_strv *dst, const struct dw_strv *src);
+
+/* Section parsers: fill P from ROOT's section, report problems into C.
+ * Return 0, -EINVAL (reported) or -ENOMEM. */
+int dw_policy_parse_shared(struct dw_vctx *c, const json_t *root, struct dw_policy *p);
+int dw_policy_parse_pam(struct dw_vctx *c, const json_t *root, struct dw_policy *p);
+int dw_policy_parse_forward(struct dw_vctx *c, const json_t *root, struct dw_policy *p);
+int dw_policy_parse_authz(struct dw_vctx *c, const json_t *root, struct dw_policy *p);
+
+/* Authz defaults and lifetime (dw_policy_authz.c). */
+int dw_authz_profile_init_default(struct dw_authz_profile *ap);
+int dw_authz_profile_copy(struct dw_authz_profile *dst, const struct dw_authz_profile *src,
+			  const char *name);
+void dw_authz_profile_free(struct dw_authz_profile *ap);
+
+#endif

@@ -1,0 +1,290 @@
+/* pam_entry.c - the PAM entry points of pam_dockwarden.so.
+ *
+ *   account   gathers the facts (policy, groups, origin, ssh methods), asks
+ *             dw_pam_decide(), logs the decision of a guarded user, and maps
+ *             it to PAM_SUCCESS / PAM_PERM_DENIED / PAM_IGNORE / PAM_USER_UNKNOWN
+ *   session   logs open and close of guarded users
+ *   auth      PAM_IGNORE, leaving a marker that PAM authentication ran
+ *   setcred, chauthtok: PAM_IGNORE (sshd runs "account" for every method;
+ *             publickey logins never run "auth")
+ *
+ * Everything lives on the stack of one call; the policy is read per call
+ * (there is no daemon to reload it, and no global state is allowed). */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include "dw_match.h"
+#include "dw_policy.h"
+#include "pam_dw.h"
+
+/* LOGIN_NAME_MAX on Linux; longer PAM_USER values are not user names. */
+#define DW_PAM_USER_MAX 256
+#define DW_PAM_ITEM_MAX 1024
+
+struct dw_pam_run {
+	struct dw_pam_args args;
+	struct dw_policy *policy;    /* the configured policy, or NULL */
+	struct dw_policy *fallback;  /* built-in default: decides who is guarded
+				      * when the configured one is unusable */
+	char policy_why[256];
+	const char *user;
+	const char *service;
+	const char *tty;
+	struct dw_pam_origin origin;
+	struct dw_pam_authinfo auth;
+	struct dw_pam_facts facts;
+	struct dw_pam_context ctx;
+};
+
+static void diag_first(void *ctx, const char *file, int line, int col, const char *msg)
+{
+	struct dw_pam_run *run = ctx;
+
+	if (run->policy_why[0] != '\0')
+		return;  /* the first problem is enough for a login log line */
+	snprintf(run->policy_why, sizeof(run->policy_why), "%s:%d:%d: %s",
+		 file != NULL ? file : "?", line, col, msg != NULL ? msg : "?");
+}
+
+/* A PAM string item bounded to MAX bytes; NULL when unset, empty, or
+ * longer than MAX (callers treat over-long as unusable). */
+static const char *get_str_item(pam_handle_t *pamh, int item, size_t max)
+{
+	const void *v = NULL;
+	const char *s;
+
+	if (pam_get_item(pamh, item, &v) != PAM_SUCCESS || v == NULL)
+		return NULL;
+	s = v;
+	if (s[0] == '\0' || strnlen(s, max + 1) > max)
+		return NULL;
+	return s;
+}
+
+static void load_policy(struct dw_pam_run *run)
+{
+	int rc;
+
+	if (run->args.status < 0) {
+		run->facts.policy_status = run->args.status;
+		snprintf(run->policy_why, sizeof(run->policy_why), "%s", run->args.why);
+	} else {
+		rc = dw_policy_load_file(run->args.policy,
+					 DW_POLICY_CHECK_OWNER | DW_POLICY_MISSING_OK,
+					 diag_first, run, &run->policy);
+		if (rc < 0) {
+			run->policy = NULL;
+			run->facts.policy_status = rc;
+			if (run->policy_why[0] == '\0')
+				snprintf(run->policy_why, sizeof(run->policy_why), "%.200s: %s",
+					 run->args.policy, strerror(-rc));
+		}
+	}
+	if (run->policy == NULL) {
+		rc = dw_policy_load_default(&run->fallback);
+		if (rc < 0)
+			run->fallback = NULL;
+	}
+	run->facts.policy = run->policy;
+	run->facts.policy_why = run->policy_why[0] != '\0' ? run->policy_why : NULL;
+}
+
+/* Fill RUN for USER: policy and group membership (enough for session),
+ * and with FULL also origin, methods and trust (for account).
+ * Returns PAM_SUCCESS, or PAM_USER_UNKNOWN / PAM_SERVICE_ERR when there is
+ * nobody to decide about. */
+static int gather(pam_handle_t *pamh, int argc, const char **argv, bool full,
+		  struct dw_pam_run *run)
+{
+	const struct dw_policy *guard;
+	const char *rhost, *sshconn, *info;
+	int rc;
+
+	memset(run, 0, sizeof(*run));
+	if (pamh == NULL)
+		return PAM_SERVICE_ERR;
+	dw_pam_args_parse(argc, argv, &run->args);
+
+	run->user = get_str_item(pamh, PAM_USER, DW_PAM_USER_MAX);
+	run->service = get_str_item(pamh, PAM_SERVICE, DW_PAM_ITEM_MAX);
+	run->tty = get_str_item(pamh, PAM_TTY, DW_PAM_ITEM_MAX);
+	if (run->user == NULL)
+		return PAM_USER_UNKNOWN;
+
+	load_policy(run);
+	guard = run->policy != NULL ? run->policy : run->fallback;
+	if (guard == NULL) {
+		run->facts.guarded_status = -ENOMEM;
+	} else {
+		rc = dw_user_in_groups(run->user, &guard->pam.guarded_groups,
+				       &run->facts.guarded, &run->facts.guarded_group);
+		run->facts.guarded_status = rc < 0 ? rc : 0;
+	}
+
+	/* PAM_RHOST may hold anything a service put there: bound it, but an
+	 * over-long value must not read as "local", so keep a marker. */
+	rhost = NULL;
+	{
+		const void *v = NULL;
+
+		if (pam_get_item(pamh, PAM_RHOST, &v) == PAM_SUCCESS && v != NULL)
+			rhost = v;
+	}
+	sshconn = pam_getenv(pamh, "SSH_CONNECTION");
+	dw_pam_origin_parse(rhost, sshconn, &run->origin);
+	run->facts.origin = &run->origin;
+
+	if (full) {
+		const void *marker = NULL, *authtok = NULL;
+
+		info = pam_getenv(pamh, "SSH_AUTH_INFO_0");
+		dw_pam_authinfo_parse(info, &run->auth);
+		/* Did PAM authentication run in this handle?  Our own auth hook
+		 * leaves a marker; pam_unix leaves the password in PAM_AUTHTOK
+		 * (kept for when the auth line is missing). */
+		if (pam_get_data(pamh, DW_PAM_AUTH_MARKER, &marker) != PAM_SUCCESS)
+			marker = NULL;
+		if (pam_get_item(pamh, PAM_AUTHTOK, &authtok) != PAM_SUCCESS)
+			authtok = NULL;
+		dw_pam_authinfo_set_current(&run->auth, marker != NULL || authtok != NULL);
+		run->facts.auth = &run->auth;
+
+		if (run->policy != NULL && run->facts.guarded_status == 0 && run->facts.guarded) {
+			run->facts.trusted_user = dw_strv_contains(&run->policy->trusted_users,
+								   run->user);
+			rc = dw_user_in_groups(run->user, &run->policy->trusted_groups,
+					       &run->facts.trusted_group,
+					       &run->facts.trusted_group_name);
+			run->facts.trusted_group_status = rc < 0 ? rc : 0;
+			if (run->origin.kind == DW_ORIGIN_HOSTNAME &&
+			    run->policy->pam.resolve_hostnames)
+				(void)dw_pam_origin_resolve(&run->origin);
+		}
+	}
+
+	run->ctx.user = run->user;
+	run->ctx.service = run->service;
+	run->ctx.tty = run->tty;
+	run->ctx.origin = &run->origin;
+	run->ctx.auth = full ? &run->auth : NULL;
+	run->ctx.guarded_group = run->facts.guarded_group;
+	return PAM_SUCCESS;
+}
+
+static void release(struct dw_pam_run *run)
+{
+	if (run->policy != NULL)
+		dw_policy_unref(run->policy);
+	if (run->fallback != NULL)
+		dw_policy_unref(run->fallback);
+	run->policy = NULL;
+	run->fallback = NULL;
+}
+
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct dw_pam_run run;
+	struct dw_pam_decision d;
+	int ret;
+
+	ret = gather(pamh, argc, argv, true, &run);
+	if (ret != PAM_SUCCESS) {
+		if (run.args.debug)
+			pam_syslog(pamh, LOG_DEBUG, "no usable PAM_USER: %s", pam_strerror(pamh, ret));
+		goto out;
+	}
+	dw_pam_decide(&run.facts, &d);
+	switch (d.verdict) {
+	case DW_PAM_ALLOW:
+		ret = PAM_SUCCESS;
+		break;
+	case DW_PAM_IGNORE:
+		ret = PAM_IGNORE;
+		break;
+	case DW_PAM_USER_UNKNOWN:
+		ret = PAM_USER_UNKNOWN;
+		break;
+	case DW_PAM_DENY:
+	default:
+		ret = PAM_PERM_DENIED;
+		break;
+	}
+	if (ret == PAM_SUCCESS || ret == PAM_PERM_DENIED)
+		dw_pam_report_decision(&run.ctx, &d);
+	else if (run.args.debug)
+		/* Unknown users are not logged by name: a mistyped password
+		 * in the user field must not end up in the logs. */
+		pam_syslog(pamh, LOG_DEBUG, "%s (%s)", d.rule, d.reason);
+out:
+	release(&run);
+	return ret;
+}
+
+static int session(pam_handle_t *pamh, int argc, const char **argv, const char *event)
+{
+	struct dw_pam_run run;
+	int ret;
+
+	ret = gather(pamh, argc, argv, false, &run);
+	if (ret != PAM_SUCCESS) {
+		ret = PAM_IGNORE;
+		goto out;
+	}
+	/* A session of a user we cannot classify is logged too: better one
+	 * line too many than a guarded login without a trace.  Logging never
+	 * fails the session: the account phase already decided. */
+	if (run.facts.guarded_status == 0 && !run.facts.guarded) {
+		ret = PAM_IGNORE;
+		goto out;
+	}
+	if (run.facts.guarded_status == -ENOENT) {
+		ret = PAM_IGNORE;
+		goto out;
+	}
+	dw_pam_report_session(&run.ctx, event);
+	ret = PAM_SUCCESS;
+out:
+	release(&run);
+	return ret;
+}
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return session(pamh, argc, argv, "open");
+}
+
+PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return session(pamh, argc, argv, "close");
+}
+
+/* Authentication is not ours to decide, but that it happened in this handle
+ * tells the account phase that the user typed a password (or answered
+ * keyboard-interactive prompts) rather than presenting a key: sshd runs
+ * pam_authenticate only for those methods.  Put "auth optional
+ * pam_dockwarden.so" after the auth stack (@include common-auth), so only a
+ * successful authentication reaches it. */
+PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	static const char marker[] = "1";
+
+	if (pamh != NULL)
+		(void)pam_set_data(pamh, DW_PAM_AUTH_MARKER, (void *)(uintptr_t)marker, NULL);
+	return PAM_IGNORE;
+}
+
+PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_IGNORE;
+}
+
+PAM_EXTERN int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_IGNORE;
+}

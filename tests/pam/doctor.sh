@@ -1,0 +1,64 @@
+#!/bin/bash
+# doctor.sh DOCKWARDEN: "dockwarden doctor" finds untrusted members (primary
+# and supplementary) of guarded groups and checks the sshd PAM stack,
+# following @include.  Creates dwt_d_* users and groups, removes them after.
+set -euo pipefail
+dw=$1
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (creates test users)" >&2; exit 77; }
+here=$(dirname "$(readlink -f "$0")")
+. "$here/dwt_users.sh"
+tmp=$(mktemp -d /tmp/dwt-doctor.XXXXXX)
+trap 'dwt_cleanup; rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; echo "--- output:" >&2; cat "$tmp/out" >&2; exit 1; }
+
+dwt_group dwt_d_guard
+dwt_group dwt_d_admins
+dwt_user dwt_d_prim dwt_d_guard ""                 # untrusted, primary group
+dwt_user dwt_d_supp users dwt_d_guard              # untrusted, supplementary
+dwt_user dwt_d_named users dwt_d_guard             # trusted by name
+dwt_user dwt_d_viagrp users dwt_d_guard,dwt_d_admins  # trusted through a group
+dwt_user dwt_d_other users ""                      # not guarded
+
+cat >"$tmp/policy.json" <<'JSON'
+{ "trusted": { "users": ["dwt_d_named"], "groups": ["dwt_d_admins"], "networks": ["127.0.0.0/8"] },
+  "pam": { "guarded_groups": ["dwt_d_guard"] } }
+JSON
+chmod 0644 "$tmp/policy.json"
+mkdir "$tmp/pam.d"
+printf 'account required pam_unix.so\naccount required /lib/security/pam_dockwarden.so\n' >"$tmp/pam.d/common-account"
+printf '@include common-auth\n@include common-account\n' >"$tmp/pam.d/sshd"
+printf 'auth required pam_unix.so\n' >"$tmp/pam.d/common-auth"
+
+# 1: two untrusted members, module present through @include -> exit 1
+rc=0; "$dw" doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 1 ] || fail "exit $rc, want 1"
+grep -q "untrusted member of guarded group dwt_d_guard: dwt_d_prim (primary group)" "$tmp/out" || fail "dwt_d_prim not reported"
+grep -q "untrusted member of guarded group dwt_d_guard: dwt_d_supp (supplementary)" "$tmp/out" || fail "dwt_d_supp not reported"
+! grep -q "dwt_d_named\|dwt_d_viagrp\|dwt_d_other" "$tmp/out" || fail "trusted or unguarded user reported"
+grep -q "account required pam_dockwarden.so at $tmp/pam.d/common-account:2" "$tmp/out" || fail "module line not found via @include"
+grep -q "^2 findings" "$tmp/out" || fail "want 2 findings"
+echo "ok untrusted members reported, module found through @include"
+
+# 2: everyone trusted, module present -> exit 0
+sed -i 's/"dwt_d_named"/"dwt_d_named", "dwt_d_prim", "dwt_d_supp"/' "$tmp/policy.json"
+rc=0; "$dw" doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 0 ] || fail "exit $rc, want 0"
+grep -q "^nothing to report" "$tmp/out" || fail "want nothing to report"
+echo "ok nothing to report"
+
+# 3: module only optional -> finding; module absent -> finding
+sed -i 's/^account required \/lib/account optional \/lib/' "$tmp/pam.d/common-account"
+rc=0; "$dw" doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 1 ] && grep -q 'is "optional"' "$tmp/out" || fail "optional control not reported (exit $rc)"
+printf 'account required pam_unix.so\n' >"$tmp/pam.d/common-account"
+rc=0; "$dw" doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 1 ] && grep -q 'no "account required pam_dockwarden.so" line' "$tmp/out" || fail "missing module not reported (exit $rc)"
+echo "ok optional and missing module lines reported"
+
+# 4: corrupt policy -> finding; bad usage -> 2
+echo '{"trusted": ' >"$tmp/bad.json"; chmod 0644 "$tmp/bad.json"
+rc=0; "$dw" doctor --policy "$tmp/bad.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 1 ] && grep -q "unusable" "$tmp/out" || fail "corrupt policy not reported (exit $rc)"
+rc=0; "$dw" doctor --frobnicate >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 2 ] || fail "bad usage exit $rc, want 2"
+echo "ok corrupt policy and usage"

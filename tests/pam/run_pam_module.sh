@@ -1,0 +1,26 @@
+#!/bin/bash
+# run_pam_module.sh TEST_BINARY MODULE: create the users and groups
+# test_pam_module needs, run it, remove them again (also on failure).
+set -euo pipefail
+
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: needs root (creates test users; policy files must be root-owned)" >&2
+	exit 77
+fi
+getent group docker >/dev/null || { echo "no 'docker' group (is docker.io installed?)" >&2; exit 99; }
+
+here=$(dirname "$(readlink -f "$0")")
+# shellcheck source=dwt_users.sh
+. "$here/dwt_users.sh"
+trap dwt_cleanup EXIT
+
+dwt_group dwt_docker
+dwt_group dwt_admins
+dwt_user dwt_u_alice users dwt_docker          # trusted by name
+dwt_user dwt_u_bob users dwt_docker,dwt_admins # trusted through dwt_admins
+dwt_user dwt_u_carol dwt_docker ""             # guarded through its primary group, untrusted
+dwt_user dwt_u_dave users ""                   # not guarded
+dwt_user dwt_u_erin users docker               # real docker group, trusted by name
+dwt_user dwt_u_frank users docker              # real docker group, untrusted
+
+"$1" "$2"
