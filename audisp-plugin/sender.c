@@ -307,6 +307,8 @@ static void *run(void *arg)
 		t = s->target;
 		pthread_mutex_unlock(&s->mu);
 		if (t.kind == TARGET_NONE) {
+			if (atomic_load(&s->stop))
+				break; /* nowhere to drain to: it stays spooled */
 			nap(s, 500);
 			continue;
 		}

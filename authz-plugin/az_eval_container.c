@@ -45,16 +45,16 @@ void az_eval_container_create(struct az_ctx *c, json_t *body)
 	if (ilen > 0)
 		az_check_image(c, img, ilen, "Image");
 
-	az_check_hostcfg(c, &top, "");
+	az_check_hostcfg(c, &top, false);
 	if (has_inner)
-		az_check_hostcfg(c, &inner, "HostConfig.");
+		az_check_hostcfg(c, &inner, true);
 
-	if (az_int(c, az_struct_get(&top, "Memory"), "Memory", &mem_top, NULL) < 0 ||
-	    az_int(c, az_struct_get(&top, "PidsLimit"), "PidsLimit", &pids_top, &pids_top_set) < 0)
+	if (az_int(c, AZ_HCV(&top, MEMORY), "Memory", &mem_top, NULL) < 0 ||
+	    az_int(c, AZ_HCV(&top, PIDSLIMIT), "PidsLimit", &pids_top, &pids_top_set) < 0)
 		return;
 	if (has_inner &&
-	    (az_int(c, az_struct_get(&inner, "Memory"), "HostConfig.Memory", &mem_in, NULL) < 0 ||
-	     az_int(c, az_struct_get(&inner, "PidsLimit"), "HostConfig.PidsLimit", &pids_in,
+	    (az_int(c, AZ_HCV(&inner, MEMORY), "HostConfig.Memory", &mem_in, NULL) < 0 ||
+	     az_int(c, AZ_HCV(&inner, PIDSLIMIT), "HostConfig.PidsLimit", &pids_in,
 		    &pids_in_set) < 0))
 		return;
 	if (has_inner) {
@@ -77,9 +77,9 @@ void az_eval_container_start(struct az_ctx *c, json_t *body)
 
 	if (read_hostcfg(c, body, "HostConfig", &hc) < 0)
 		return;
-	az_check_hostcfg(c, &hc, "HostConfig.");
-	if (az_int(c, az_struct_get(&hc, "Memory"), "HostConfig.Memory", &mem, NULL) < 0 ||
-	    az_int(c, az_struct_get(&hc, "PidsLimit"), "HostConfig.PidsLimit", &pids, &pids_set) < 0)
+	az_check_hostcfg(c, &hc, true);
+	if (az_int(c, AZ_HCV(&hc, MEMORY), "HostConfig.Memory", &mem, NULL) < 0 ||
+	    az_int(c, AZ_HCV(&hc, PIDSLIMIT), "HostConfig.PidsLimit", &pids, &pids_set) < 0)
 		return;
 	az_check_limits_required(c, mem, "HostConfig.Memory", pids_set, pids,
 				 "HostConfig.PidsLimit");
@@ -95,9 +95,9 @@ void az_eval_container_update(struct az_ctx *c, json_t *body)
 
 	if (read_hostcfg(c, body, "body", &hc) < 0)
 		return;
-	az_check_hostcfg(c, &hc, "");
-	if (az_int(c, az_struct_get(&hc, "Memory"), "Memory", &mem, NULL) < 0 ||
-	    az_int(c, az_struct_get(&hc, "PidsLimit"), "PidsLimit", &pids, &pids_set) < 0)
+	az_check_hostcfg(c, &hc, false);
+	if (az_int(c, AZ_HCV(&hc, MEMORY), "Memory", &mem, NULL) < 0 ||
+	    az_int(c, AZ_HCV(&hc, PIDSLIMIT), "PidsLimit", &pids, &pids_set) < 0)
 		return;
 	if (mem < 0)
 		az_flag(c, DW_RULE_RESOURCE_LIMITS, "Memory %lld removes the memory limit",

@@ -17,7 +17,7 @@ struct rec {
 	char method[16];
 	char path[256];
 	char decision[8];
-	char rule[24];
+	char rule[96];     /* deny: one rule; warn: all warned rules, comma-joined */
 	char reason[AZ_MSG_MAX];
 	int deny;
 };
@@ -125,9 +125,17 @@ void az_logq_decision(struct az_logq *q, const char *user, const char *method, c
 		cpy(r->rule, sizeof(r->rule), az_rule_label(v->rule));
 		cpy(r->reason, sizeof(r->reason), v->msg);
 	} else if (v->n_warn) {
-		cpy(r->rule, sizeof(r->rule), az_rule_label(v->warn_rule[0]));
-		snprintf(r->reason, sizeof(r->reason), "%s%s", v->warn_msg[0],
-			 v->n_warn > 1 ? " (and more warnings)" : "");
+		/* every warning: rules comma-joined, reasons "; "-joined */
+		size_t i, ro = 0, mo = 0, n = v->n_warn < AZ_WARN_MAX ? v->n_warn : AZ_WARN_MAX;
+		r->rule[0] = r->reason[0] = '\0';
+		for (i = 0; i < n; i++) {
+			int w1 = snprintf(r->rule + ro, sizeof(r->rule) - ro, "%s%s", i ? "," : "",
+					  az_rule_label(v->warn_rule[i]));
+			int w2 = snprintf(r->reason + mo, sizeof(r->reason) - mo, "%s%s", i ? "; " : "",
+					  v->warn_msg[i]);
+			ro = w1 > 0 && (size_t)w1 < sizeof(r->rule) - ro ? ro + (size_t)w1 : sizeof(r->rule) - 1;
+			mo = w2 > 0 && (size_t)w2 < sizeof(r->reason) - mo ? mo + (size_t)w2 : sizeof(r->reason) - 1;
+		}
 	} else {
 		cpy(r->rule, sizeof(r->rule), "none");
 		r->reason[0] = '\0';

@@ -8,14 +8,43 @@
 #include "az_gojson.h"
 #include "az_verdict.h"
 
+/* Indexes into az_hostcfg_fields (same order). */
+enum az_hc_field {
+	AZ_HC_BINDS,
+	AZ_HC_NETWORKMODE,
+	AZ_HC_CAPADD,
+	AZ_HC_CAPABILITIES,
+	AZ_HC_CGROUPNSMODE,
+	AZ_HC_IPCMODE,
+	AZ_HC_PIDMODE,
+	AZ_HC_PRIVILEGED,
+	AZ_HC_SECURITYOPT,
+	AZ_HC_UTSMODE,
+	AZ_HC_USERNSMODE,
+	AZ_HC_SYSCTLS,
+	AZ_HC_MEMORY,
+	AZ_HC_CGROUPPARENT,
+	AZ_HC_DEVICES,
+	AZ_HC_DEVICECGROUPRULES,
+	AZ_HC_DEVICEREQUESTS,
+	AZ_HC_OOMKILLDISABLE,
+	AZ_HC_PIDSLIMIT,
+	AZ_HC_MOUNTS,
+	AZ_HC_MASKEDPATHS,
+	AZ_HC_READONLYPATHS,
+	AZ_HC_COUNT
+};
+/* The value of HostConfig field X in a struct read with az_hostcfg_fields. */
+#define AZ_HCV(s, X) ((s)->val[AZ_HC_##X])
+
 /* Field names of container.HostConfig (incl. the embedded Resources) that
  * some rule reads.  Also promoted to the top level of a create body. */
 extern const char *const az_hostcfg_fields[];
 extern const size_t az_hostcfg_nfields;
 
-/* Host-escaping settings in one decoded HostConfig; PREFIX is how its fields
- * are named in messages ("HostConfig." or "" at the top level). */
-void az_check_hostcfg(struct az_ctx *c, const struct az_struct *hc, const char *prefix);
+/* Host-escaping settings in one decoded HostConfig; INNER: its fields are
+ * named "HostConfig.X" in messages (else "X": the top level of a create body). */
+void az_check_hostcfg(struct az_ctx *c, const struct az_struct *hc, bool inner);
 /* Requires Memory > 0 and PidsLimit > 0 (dockerd drops PidsLimit <= 0). */
 void az_check_limits_required(struct az_ctx *c, int64_t memory, const char *mem_field,
 			      bool pids_set, int64_t pids, const char *pids_field);

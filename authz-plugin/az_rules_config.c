@@ -19,7 +19,7 @@ void az_check_user(struct az_ctx *c, json_t *user, const char *field, bool empty
 	colon = memchr(s, ':', len);
 	ul = colon ? (size_t)(colon - s) : len;
 	if (len == 0 && empty_is_root)
-		az_flag(c, DW_RULE_ROOT_USER, "%s is empty (the image's user, root by default)", field);
+		az_flag(c, DW_RULE_ROOT_USER, "%s is empty (the image default user, usually root)", field);
 	else if ((ul == 1 && s[0] == '0') || (ul == 4 && memcmp(s, "root", 4) == 0))
 		az_flag(c, DW_RULE_ROOT_USER, "%s is root", field);
 }

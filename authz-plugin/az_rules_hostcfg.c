@@ -5,6 +5,11 @@
 
 #include "az_rules.h"
 
+/* Field names for messages: "HostConfig.X" inside the HostConfig object, "X"
+ * at the top level of a create body (compile-time strings: no formatting on
+ * the request path unless something is reported). */
+#define FLD(name) (inner ? "HostConfig." name : name)
+
 const char *const az_hostcfg_fields[] = {
 	"Binds", "NetworkMode", "CapAdd", "Capabilities", "CgroupnsMode", "IpcMode",
 	"PidMode", "Privileged", "SecurityOpt", "UTSMode", "UsernsMode", "Sysctls",
@@ -12,21 +17,31 @@ const char *const az_hostcfg_fields[] = {
 	"OomKillDisable", "PidsLimit", "Mounts", "MaskedPaths", "ReadonlyPaths",
 };
 const size_t az_hostcfg_nfields = sizeof(az_hostcfg_fields) / sizeof(az_hostcfg_fields[0]);
+_Static_assert(sizeof(az_hostcfg_fields) / sizeof(az_hostcfg_fields[0]) == AZ_HC_COUNT,
+	       "az_hostcfg_fields and enum az_hc_field must list the same fields");
 
 /* moby's *Mode.IsHost(): "host" (PidMode also "host:…"); compared without
  * case to stay on the safe side of any future spelling. */
-static void check_namespaces(struct az_ctx *c, const struct az_struct *hc, const char *prefix)
+static void check_namespaces(struct az_ctx *c, const struct az_struct *hc, bool inner)
 {
 	static const char *const modes[] = {
 		"NetworkMode", "PidMode", "IpcMode", "UTSMode", "UsernsMode", "CgroupnsMode",
 	};
+	static const enum az_hc_field idx[] = {
+		AZ_HC_NETWORKMODE, AZ_HC_PIDMODE, AZ_HC_IPCMODE, AZ_HC_UTSMODE, AZ_HC_USERNSMODE,
+		AZ_HC_CGROUPNSMODE,
+	};
+	static const char *const modes_inner[] = {
+		"HostConfig.NetworkMode", "HostConfig.PidMode", "HostConfig.IpcMode",
+		"HostConfig.UTSMode", "HostConfig.UsernsMode", "HostConfig.CgroupnsMode",
+	};
 	size_t i, len;
 	const char *s;
-	char field[64];
+	const char *field;
 
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		snprintf(field, sizeof(field), "%s%s", prefix, modes[i]);
-		if (az_str(c, az_struct_get(hc, modes[i]), field, &s, &len) < 0)
+		field = inner ? modes_inner[i] : modes[i];
+		if (az_str(c, hc->val[idx[i]], field, &s, &len) < 0)
 			return;
 		if ((len == 4 && strncasecmp(s, "host", 4) == 0) ||
 		    (len > 4 && strncasecmp(s, "host:", 5) == 0))
@@ -34,13 +49,13 @@ static void check_namespaces(struct az_ctx *c, const struct az_struct *hc, const
 	}
 }
 
-static void check_devices(struct az_ctx *c, const struct az_struct *hc, const char *prefix)
+static void check_devices(struct az_ctx *c, const struct az_struct *hc, bool inner)
 {
 	json_t *a;
-	char field[64];
+	const char *field;
 
-	snprintf(field, sizeof(field), "%sDevices", prefix);
-	if (az_arr(c, az_struct_get(hc, "Devices"), field, &a) < 0)
+	field = FLD("Devices");
+	if (az_arr(c, AZ_HCV(hc, DEVICES), field, &a) < 0)
 		return;
 	if (a && json_array_size(a) > 0) {
 		/* PathOnHost is read with Go's folding like any struct field */
@@ -55,26 +70,26 @@ static void check_devices(struct az_ctx *c, const struct az_struct *hc, const ch
 		az_sanitize(p, len, safe, sizeof(safe));
 		az_flag(c, DW_RULE_DEVICES, "%s[0] maps host device %s", field, safe);
 	}
-	snprintf(field, sizeof(field), "%sDeviceCgroupRules", prefix);
-	if (az_arr(c, az_struct_get(hc, "DeviceCgroupRules"), field, &a) < 0)
+	field = FLD("DeviceCgroupRules");
+	if (az_arr(c, AZ_HCV(hc, DEVICECGROUPRULES), field, &a) < 0)
 		return;
 	if (a && json_array_size(a) > 0)
 		az_flag(c, DW_RULE_DEVICES, "%s is not empty", field);
-	snprintf(field, sizeof(field), "%sDeviceRequests", prefix);
-	if (az_arr(c, az_struct_get(hc, "DeviceRequests"), field, &a) < 0)
+	field = FLD("DeviceRequests");
+	if (az_arr(c, AZ_HCV(hc, DEVICEREQUESTS), field, &a) < 0)
 		return;
 	if (a && json_array_size(a) > 0)
 		az_flag(c, DW_RULE_DEVICES, "%s is not empty", field);
 }
 
-static void check_mounts_of(struct az_ctx *c, const struct az_struct *hc, const char *prefix)
+static void check_mounts_of(struct az_ctx *c, const struct az_struct *hc, bool inner)
 {
 	json_t *a;
-	char field[64];
+	const char *field;
 	size_t i;
 
-	snprintf(field, sizeof(field), "%sBinds", prefix);
-	if (az_arr(c, az_struct_get(hc, "Binds"), field, &a) < 0)
+	field = FLD("Binds");
+	if (az_arr(c, AZ_HCV(hc, BINDS), field, &a) < 0)
 		return;
 	for (i = 0; a && i < json_array_size(a); i++) {
 		const char *s;
@@ -85,69 +100,69 @@ static void check_mounts_of(struct az_ctx *c, const struct az_struct *hc, const 
 		snprintf(f, sizeof(f), "%s[%zu]", field, i);
 		az_check_bind_string(c, s, len, f);
 	}
-	snprintf(field, sizeof(field), "%sMounts", prefix);
-	if (az_arr(c, az_struct_get(hc, "Mounts"), field, &a) < 0)
+	field = FLD("Mounts");
+	if (az_arr(c, AZ_HCV(hc, MOUNTS), field, &a) < 0)
 		return;
 	if (a)
 		az_check_mounts(c, a, field);
 }
 
-static void check_resources(struct az_ctx *c, const struct az_struct *hc, const char *prefix)
+static void check_resources(struct az_ctx *c, const struct az_struct *hc, bool inner)
 {
 	bool b;
 	const char *s;
 	size_t len;
-	char field[64];
+	const char *field;
 
-	snprintf(field, sizeof(field), "%sOomKillDisable", prefix);
-	if (az_bool(c, az_struct_get(hc, "OomKillDisable"), field, &b) < 0)
+	field = FLD("OomKillDisable");
+	if (az_bool(c, AZ_HCV(hc, OOMKILLDISABLE), field, &b) < 0)
 		return;
 	if (b)
 		az_flag(c, DW_RULE_RESOURCE_LIMITS, "%s is true", field);
-	snprintf(field, sizeof(field), "%sCgroupParent", prefix);
-	if (az_str(c, az_struct_get(hc, "CgroupParent"), field, &s, &len) < 0)
+	field = FLD("CgroupParent");
+	if (az_str(c, AZ_HCV(hc, CGROUPPARENT), field, &s, &len) < 0)
 		return;
 	if (len > 0)
 		az_flag(c, DW_RULE_RESOURCE_LIMITS, "%s is set", field);
 }
 
-void az_check_hostcfg(struct az_ctx *c, const struct az_struct *hc, const char *prefix)
+void az_check_hostcfg(struct az_ctx *c, const struct az_struct *hc, bool inner)
 {
 	bool b;
 	json_t *v;
-	char field[64];
+	const char *field;
 
-	snprintf(field, sizeof(field), "%sPrivileged", prefix);
-	if (az_bool(c, az_struct_get(hc, "Privileged"), field, &b) < 0)
+	field = FLD("Privileged");
+	if (az_bool(c, AZ_HCV(hc, PRIVILEGED), field, &b) < 0)
 		return;
 	if (b)
 		az_flag(c, DW_RULE_PRIVILEGED, "%s is true", field);
-	check_namespaces(c, hc, prefix);
-	snprintf(field, sizeof(field), "%sCapAdd", prefix);
-	if (az_arr(c, az_struct_get(hc, "CapAdd"), field, &v) < 0)
+	check_namespaces(c, hc, inner);
+	field = FLD("CapAdd");
+	if (az_arr(c, AZ_HCV(hc, CAPADD), field, &v) < 0)
 		return;
 	az_check_caps(c, v, field, false);
-	snprintf(field, sizeof(field), "%sCapabilities", prefix);
-	if (az_arr(c, az_struct_get(hc, "Capabilities"), field, &v) < 0)
+	field = FLD("Capabilities");
+	if (az_arr(c, AZ_HCV(hc, CAPABILITIES), field, &v) < 0)
 		return;
 	az_check_caps(c, v, field, true);
-	check_mounts_of(c, hc, prefix);
-	check_devices(c, hc, prefix);
-	snprintf(field, sizeof(field), "%sSecurityOpt", prefix);
-	if (az_arr(c, az_struct_get(hc, "SecurityOpt"), field, &v) < 0)
+	check_mounts_of(c, hc, inner);
+	check_devices(c, hc, inner);
+	field = FLD("SecurityOpt");
+	if (az_arr(c, AZ_HCV(hc, SECURITYOPT), field, &v) < 0)
 		return;
 	az_check_security_opts(c, v, field);
-	snprintf(field, sizeof(field), "%sMaskedPaths", prefix);
-	if (az_arr(c, az_struct_get(hc, "MaskedPaths"), field, &v) < 0)
+	field = FLD("MaskedPaths");
+	if (az_arr(c, AZ_HCV(hc, MASKEDPATHS), field, &v) < 0)
 		return;
 	az_check_masked(c, v, field, false);
-	snprintf(field, sizeof(field), "%sReadonlyPaths", prefix);
-	if (az_arr(c, az_struct_get(hc, "ReadonlyPaths"), field, &v) < 0)
+	field = FLD("ReadonlyPaths");
+	if (az_arr(c, AZ_HCV(hc, READONLYPATHS), field, &v) < 0)
 		return;
 	az_check_masked(c, v, field, true);
-	check_resources(c, hc, prefix);
-	snprintf(field, sizeof(field), "%sSysctls", prefix);
-	if (az_obj(c, az_struct_get(hc, "Sysctls"), field, &v) < 0)
+	check_resources(c, hc, inner);
+	field = FLD("Sysctls");
+	if (az_obj(c, AZ_HCV(hc, SYSCTLS), field, &v) < 0)
 		return;
 	az_check_sysctls(c, v, field);
 }

@@ -21,6 +21,8 @@ const char *az_rule_label(int rule)
 }
 
 static void deny_with(struct az_verdict *v, int rule, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static void deny_with(struct az_verdict *v, int rule, const char *fmt, va_list ap)
 {
 	char detail[AZ_MSG_MAX - 64];
 
@@ -74,7 +76,8 @@ void az_sanitize(const char *s, size_t len, char *out, size_t outsz)
 		unsigned char ch = (unsigned char)s[i];
 		if (o + 1 >= outsz)
 			break;
-		out[o++] = (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\') ? (char)ch : '?';
+		/* no quotes: audit wraps user messages in msg='...' */
+		out[o++] = (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' && ch != '\'') ? (char)ch : '?';
 	}
 	if (i < len && outsz > 4) {
 		o = o > outsz - 4 ? outsz - 4 : o;

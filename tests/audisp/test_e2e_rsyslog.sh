@@ -94,16 +94,19 @@ wait_lines $((base + 3002)) 60 || dw_die "phase 2: $(nlines) lines after restart
 check_complete "$T/v2.json"
 dw_log "2: rsyslog stop/start: every seq arrived ($(nlines) lines)"
 
-# --- 3. SIGKILL the plugin mid-stream
+# --- 3. SIGKILL the plugin mid-stream (its stdin still open: it is alive and
+# has not written a stop record)
 python3 "$HERE/gen_events.py" 2000 20000 >"$T/ev3.log"
-"$DW_AUDISP" --policy "$T/policy.json" <"$T/ev3.log" 2>"$T/p3.err" &
+rm -f "$T/fifo"; mkfifo "$T/fifo"
+"$DW_AUDISP" --policy "$T/policy.json" <"$T/fifo" 2>"$T/p3.err" &
 ppid=$!
-for _ in $(seq 100); do
-	[ "$(grep -c ' type=event ' $T/spool1/seg-* | awk -F: '{s+=$NF} END {print s}')" -ge 3514 ] && break
-	sleep 0.02
-done
+exec 7>"$T/fifo"
+cat "$T/ev3.log" >&7
+dw_wait_for 30 bash -c "[ \$(grep -c ' type=event ' $T/spool1/seg-* | awk -F: '{s+=\$NF} END {print s}') -ge 5014 ]" \
+	|| dw_die "phase 3: events not spooled"
 kill -KILL "$ppid"
 wait "$ppid" 2>/dev/null || true
+exec 7>&-
 spooled=$(cat "$T"/spool1/seg-* | grep -c ' seq=' || true)
 python3 "$HERE/gen_events.py" 500 30000 | "$DW_AUDISP" --policy "$T/policy.json" 2>"$T/p4.err"
 total=$(cat "$T"/spool1/seg-* | sed -n 's/.* seq=\([0-9]*\) .*/\1/p' | sort -n | tail -1)

@@ -47,7 +47,12 @@ export DEBIAN_FRONTEND=noninteractive
 # --- 1. build ------------------------------------------------------------------
 dw_log "building the package (scripts/build-deb)"
 if ! "$src/scripts/build-deb" "$T/out" >"$T/build-deb.log" 2>&1; then
-	tail -n 60 "$T/build-deb.log"
+	# the package build's own test run (failing tests' logs), else the tail
+	if grep -q 'dh_auto_test' "$T/build-deb.log"; then
+		sed -n '/dh_auto_test/,$p' "$T/build-deb.log"
+	else
+		tail -n 80 "$T/build-deb.log"
+	fi
 	dw_die "scripts/build-deb failed"
 fi
 deb=$T/out/dockwarden_${version}_${arch}.deb

@@ -28,6 +28,7 @@ set -euo pipefail
 module=$(readlink -f "$1")
 here=$(dirname "$(readlink -f "$0")")
 . "$here/../lib/e2e.sh"
+. "$here/../lib/sshd.sh"
 . "$here/dwt_users.sh"
 
 dw_e2e_lock
@@ -62,89 +63,15 @@ JSON
 chmod 0644 "$T/policy.json"
 
 # --- sshd ------------------------------------------------------------------------
-port=
-for p in $(seq 22220 22239); do
-	if ! ss -Hltn "( sport = :$p )" | grep -q .; then port=$p; break; fi
-done
-[ -n "$port" ] || dw_die "no free port in 22220-22239"
-
+port=$(dw_free_port 22220 22239) || dw_die "no free port in 22220-22239"
 svc=sshd-dwtest
-[ ! -e "/etc/pam.d/$svc" ] || dw_die "/etc/pam.d/$svc exists (left over from a crashed run?)"
-# The system's sshd stack with our two lines, as the README tells admins:
-#   auth optional pam_dockwarden.so     after @include common-auth (marks
-#                                       that PAM authentication = a password
-#                                       or keyboard-interactive succeeded)
-#   account required pam_dockwarden.so  after @include common-account
-#   session optional pam_dockwarden.so  after @include common-session (logs)
-awk -v acct="account required $module policy=$T/policy.json" \
-    -v auth="auth optional $module policy=$T/policy.json" \
-    -v sess="session optional $module policy=$T/policy.json" '
-	{ print }
-	/^@include[ \t]+common-auth/ { print auth; a = 1 }
-	/^@include[ \t]+common-account/ { print acct; b = 1 }
-	/^@include[ \t]+common-session/ { print sess; c = 1 }
-	END { if (!a || !b || !c) exit 1 }' /etc/pam.d/sshd >"$T/pam.d-$svc" ||
-	dw_die "/etc/pam.d/sshd lacks @include common-auth/-account/-session"
-install -m 0644 "$T/pam.d-$svc" "/etc/pam.d/$svc"
-dw_on_exit "rm -f /etc/pam.d/$svc"
+dw_sshd_pam_service "$svc" "$module" "$T/policy.json"
 [ "$(grep -c "pam_dockwarden.so policy=" "/etc/pam.d/$svc")" = 3 ]
+dw_sshd_start "$T" "$svc" "$port" 'dwt_e_*'
 
-if [ ! -d /run/sshd ]; then
-	install -d -m 0755 /run/sshd
-	dw_on_exit "rmdir /run/sshd 2>/dev/null"
-fi
-cp /usr/sbin/sshd "$T/$svc"
-ssh-keygen -q -t ed25519 -N '' -f "$T/ssh_host_ed25519_key"
-cat >"$T/sshd_config" <<CONF
-Port $port
-ListenAddress 127.0.0.1
-ListenAddress ::1
-HostKey $T/ssh_host_ed25519_key
-PidFile $T/sshd.pid
-UsePAM yes
-PubkeyAuthentication yes
-PasswordAuthentication yes
-KbdInteractiveAuthentication yes
-AuthorizedKeysFile .ssh/authorized_keys
-PermitRootLogin no
-AllowUsers dwt_e_*
-UseDNS no
-PrintMotd no
-LogLevel VERBOSE
-SyslogFacility AUTH
-CONF
-"$T/$svc" -t -f "$T/sshd_config"
-"$T/$svc" -D -e -f "$T/sshd_config" >"$T/sshd.out" 2>&1 &
-echo $! >"$T/sshd.ownpid"
-dw_on_exit "_dw_kill_pidfile '$T/sshd.ownpid'"
-dw_wait_for 20 bash -c "ss -Hltn '( sport = :$port )' | grep -q '::1'" ||
-	dw_die "sshd did not listen on $port: $(tail -5 "$T/sshd.out")"
-
-cat >"$T/askpass" <<EOF
-#!/bin/sh
-echo '$pw'
-EOF
-chmod 0700 "$T/askpass"
-
-ssh_opts=(-F /dev/null -p "$port" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
-	-o LogLevel=ERROR -o ConnectTimeout=10 -o NumberOfPasswordPrompts=1)
-
-# try_key USER ADDR / try_password USER ADDR / try_kbdint USER ADDR: run
-# "true" over ssh; returns ssh's exit status.
-try_key() {
-	ssh "${ssh_opts[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$T/key_$1" \
-		-o PreferredAuthentications=publickey "$1@$2" true </dev/null
-}
-try_password() {
-	SSH_ASKPASS="$T/askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=none \
-		ssh "${ssh_opts[@]}" -o PubkeyAuthentication=no \
-		-o PreferredAuthentications=password "$1@$2" true </dev/null
-}
-try_kbdint() {
-	SSH_ASKPASS="$T/askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=none \
-		ssh "${ssh_opts[@]}" -o PubkeyAuthentication=no \
-		-o PreferredAuthentications=keyboard-interactive "$1@$2" true </dev/null
-}
+try_key() { dw_ssh_key "$T/key_$1" "$port" "$1" "$2"; }
+try_password() { dw_ssh_password "$pw" "$port" "$1" "$2" password; }
+try_kbdint() { dw_ssh_password "$pw" "$port" "$1" "$2" keyboard-interactive; }
 
 audit_log=$T/audit/audit.log
 fails=0

@@ -22,6 +22,10 @@
  * "no audit in this kernel", which both libpam and the module handle by
  * carrying on: unit tests write nothing to the real audit log (the audit
  * records are checked by the e2e test through a real auditd). */
+/* The syslog() interposers below must define the real symbols, not the
+ * fortify wrappers <syslog.h> would turn them into. */
+#undef _FORTIFY_SOURCE
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -45,10 +49,11 @@ static char captured[MAX_LINES][2048];
 static int captured_prio[MAX_LINES];
 static int n_captured;
 
-void vsyslog(int prio, const char *fmt, va_list ap);
-void syslog(int prio, const char *fmt, ...);
-void __vsyslog_chk(int prio, int flag, const char *fmt, va_list ap);
-void __syslog_chk(int prio, int flag, const char *fmt, ...);
+void vsyslog(int prio, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void syslog(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void __vsyslog_chk(int prio, int flag, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+void __syslog_chk(int prio, int flag, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int audit_open(void);
 
 void vsyslog(int prio, const char *fmt, va_list ap)
