@@ -8,9 +8,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sodium.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,11 +75,14 @@ out:
 	return ret;
 }
 
-/* Free a buffer that may hold a secret. */
+/* Free a buffer that may hold a secret.  explicit_bzero(3) (glibc) is
+ * never optimised away, the guarantee sodium_memzero gives; using it keeps
+ * this file free of libsodium, so the PAM module that reads the policy
+ * through it does not load libsodium on every pam_start. */
 static void wipe_free(char *buf, size_t sz)
 {
 	if (buf) {
-		sodium_memzero(buf, sz);
+		explicit_bzero(buf, sz);
 		free(buf);
 	}
 }

@@ -9,7 +9,11 @@
  * and reports medians and the overhead per check for a guarded user that is
  * allowed, one that is denied (untrusted network), and a user outside the
  * guarded groups (PAM_IGNORE path).  Runs alternate base/with so drift in
- * machine load hits both equally.  Not a test: prints numbers. */
+ * machine load hits both equally.  Besides wall-clock time it reports the
+ * CPU time of the calling thread (user + kernel, CLOCK_THREAD_CPUTIME_ID):
+ * on a loaded machine waiting for a CPU inflates wall time of both stacks
+ * alike, and CPU time shows what the module itself costs.  Not a test:
+ * prints numbers. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -39,19 +43,20 @@ static void write_service(const char *name, const char *body)
 	close(fd);
 }
 
-static double now_us(void)
+static double now_us(clockid_t clk)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clk, &ts);
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
+/* One check; wall-clock time returned, CPU time in *CPU. */
 static double one(const char *service, const char *user, const char *rhost, const char *authinfo,
-		  int *ret)
+		  int *ret, double *cpu)
 {
 	pam_handle_t *pamh = NULL;
-	double t0 = now_us();
+	double t0 = now_us(CLOCK_MONOTONIC), c0 = now_us(CLOCK_THREAD_CPUTIME_ID);
 	int r;
 
 	r = pam_start_confdir(service, user, &conv, dir, &pamh);
@@ -64,7 +69,8 @@ static double one(const char *service, const char *user, const char *rhost, cons
 	r = pam_acct_mgmt(pamh, 0);
 	pam_end(pamh, r);
 	*ret = r;
-	return now_us() - t0;
+	*cpu = now_us(CLOCK_THREAD_CPUTIME_ID) - c0;
+	return now_us(CLOCK_MONOTONIC) - t0;
 }
 
 static int cmp(const void *a, const void *b)
@@ -81,74 +87,124 @@ static double pct(double *v, int n, double p)
 	return v[i];
 }
 
-static void run(const char *label, const char *user, const char *rhost, const char *authinfo,
-		int expect_with, int n)
-{
-	double *base = calloc((size_t)n, sizeof(double));
-	double *with = calloc((size_t)n, sizeof(double));
-	int i, r;
+#define MAX_STACKS 8   /* base + the module + up to 6 reference modules */
 
-	if (base == NULL || with == NULL)
-		exit(1);
-	for (i = 0; i < 50; i++) {  /* warm up: page cache, NSS, dlopen paths */
-		one("base", user, rhost, authinfo, &r);
-		one("with", user, rhost, authinfo, &r);
+/* Time N checks on each of NSTACKS services ("base", "with", "ref1", ...),
+ * interleaved.  Only "with" (the module under test) must return EXPECT_WITH;
+ * reference modules are reported, their answer counted but not judged. */
+static void run(const char *label, const char *user, const char *rhost, const char *authinfo,
+		int expect_with, int n, int nstacks, char names[][80])
+{
+	static const char *const svc[MAX_STACKS] = {
+		"base", "with", "ref1", "ref2", "ref3", "ref4", "ref5", "ref6"
+	};
+	double *wall[MAX_STACKS], *cpu[MAX_STACKS];
+	int differ[MAX_STACKS] = { 0 };
+	double c;
+	int i, k, r;
+
+	for (k = 0; k < nstacks; k++) {
+		wall[k] = calloc((size_t)n, sizeof(double));
+		cpu[k] = calloc((size_t)n, sizeof(double));
+		if (wall[k] == NULL || cpu[k] == NULL)
+			exit(1);
 	}
+	for (i = 0; i < 50; i++)  /* warm up: page cache, NSS, dlopen paths */
+		for (k = 0; k < nstacks; k++)
+			one(svc[k], user, rhost, authinfo, &r, &c);
 	for (i = 0; i < n; i++) {
-		base[i] = one("base", user, rhost, authinfo, &r);
-		if (r != PAM_SUCCESS) {
-			fprintf(stderr, "%s: base stack returned %s\n", label, pam_strerror(NULL, r));
-			exit(1);
-		}
-		with[i] = one("with", user, rhost, authinfo, &r);
-		if (r != expect_with) {
-			fprintf(stderr, "%s: stack with module returned %s, want %s\n", label,
-				pam_strerror(NULL, r), pam_strerror(NULL, expect_with));
-			exit(1);
+		for (k = 0; k < nstacks; k++) {
+			wall[k][i] = one(svc[k], user, rhost, authinfo, &r, &cpu[k][i]);
+			if (k == 0 && r != PAM_SUCCESS) {
+				fprintf(stderr, "%s: base stack returned %s\n", label,
+					pam_strerror(NULL, r));
+				exit(1);
+			}
+			if (k == 1 && r != expect_with) {
+				fprintf(stderr, "%s: stack with module returned %s, want %s\n", label,
+					pam_strerror(NULL, r), pam_strerror(NULL, expect_with));
+				exit(1);
+			}
+			if (r != expect_with)
+				differ[k]++;
 		}
 	}
-	qsort(base, (size_t)n, sizeof(double), cmp);
-	qsort(with, (size_t)n, sizeof(double), cmp);
-	printf("%-34s base median %7.1f us p90 %7.1f | with median %7.1f us p90 %7.1f | overhead median %7.1f us\n",
-	       label, pct(base, n, 0.5), pct(base, n, 0.9), pct(with, n, 0.5), pct(with, n, 0.9),
-	       pct(with, n, 0.5) - pct(base, n, 0.5));
-	free(base);
-	free(with);
+	printf("%s\n", label);
+	for (k = 0; k < nstacks; k++) {
+		qsort(wall[k], (size_t)n, sizeof(double), cmp);
+		qsort(cpu[k], (size_t)n, sizeof(double), cmp);
+	}
+	for (k = 0; k < nstacks; k++) {
+		printf("  %-30s wall median %7.1f us p90 %7.1f", names[k], pct(wall[k], n, 0.5),
+		       pct(wall[k], n, 0.9));
+		if (k > 0)
+			printf(" (+%6.1f)", pct(wall[k], n, 0.5) - pct(wall[0], n, 0.5));
+		else
+			printf("          ");
+		printf(" | cpu median %7.1f us p90 %7.1f", pct(cpu[k], n, 0.5), pct(cpu[k], n, 0.9));
+		if (k > 0)
+			printf(" (+%6.1f)", pct(cpu[k], n, 0.5) - pct(cpu[0], n, 0.5));
+		if (k > 1 && differ[k] > 0)
+			printf(" [answer differs %d/%d]", differ[k], n);
+		printf("\n");
+	}
+	fflush(stdout);
+	for (k = 0; k < nstacks; k++) {
+		free(wall[k]);
+		free(cpu[k]);
+	}
 }
 
 int main(int argc, char **argv)
 {
 	char svc[8192];
-	int n;
+	char names[MAX_STACKS][80];
+	int n, k, nstacks;
 
-	if (argc < 5 || argv[1][0] != '/' || argv[2][0] != '/') {
-		fprintf(stderr, "usage: %s /abs/pam_dockwarden.so /abs/policy.json GUARDED_USER OTHER_USER [N]\n",
-			argv[0]);
+	if (argc < 5 || argv[1][0] != '/' || argv[2][0] != '/' || argc > 6 + MAX_STACKS - 2) {
+		fprintf(stderr, "usage: %s /abs/pam_dockwarden.so /abs/policy.json GUARDED_USER OTHER_USER"
+			" [N [/abs/reference_module.so...]]\n", argv[0]);
 		return 2;
 	}
 	n = argc > 5 ? atoi(argv[5]) : 2000;
 	if (n < 10)
 		n = 10;
+	nstacks = argc > 6 ? argc - 4 : 2;
 	snprintf(dir, sizeof(dir), "/tmp/dwt-pam-bench.XXXXXX");
 	if (mkdtemp(dir) == NULL) {
 		perror("mkdtemp");
 		return 1;
 	}
 	write_service("base", "account required pam_unix.so\n");
-	snprintf(svc, sizeof(svc), "account required pam_unix.so\naccount required %s policy=%s\n",
-		 argv[1], argv[2]);
-	write_service("with", svc);
+	snprintf(names[0], sizeof(names[0]), "pam_unix alone");
+	/* the module under test, then reference modules (another build of it,
+	 * or an empty module: what loading any module costs) */
+	for (k = 1; k < nstacks; k++) {
+		const char *mod = argv[k == 1 ? 1 : 4 + k];
+		const char *slash = strrchr(mod, '/');
+		char name[8];
+
+		if (mod[0] != '/') {
+			fprintf(stderr, "%s: module paths must be absolute\n", mod);
+			return 2;
+		}
+		snprintf(svc, sizeof(svc), "account required pam_unix.so\naccount required %s policy=%s\n",
+			 mod, argv[2]);
+		snprintf(name, sizeof(name), k == 1 ? "with" : "ref%d", k - 1);
+		write_service(name, svc);
+		snprintf(names[k], sizeof(names[k]), "+ %.26s", slash != NULL ? slash + 1 : mod);
+	}
 	/* the module returns PAM_IGNORE for OTHER_USER; pam_unix decides */
 
-	printf("pam_start -> pam_acct_mgmt -> pam_end, %d runs each, alternating\n", n);
+	printf("pam_start -> pam_acct_mgmt -> pam_end, %d runs each, interleaved; (+x): over pam_unix alone\n", n);
 	/* SSH_AUTH_INFO_0 is empty at account time for a one-method sshd login
 	 * (see pam-module/pam_authinfo.c); no PAM auth ran: a key login. */
-	run("guarded, allowed (key login)", argv[3], "127.0.0.1", "SSH_AUTH_INFO_0=", PAM_SUCCESS, n);
+	run("guarded, allowed (key login)", argv[3], "127.0.0.1", "SSH_AUTH_INFO_0=", PAM_SUCCESS, n, nstacks, names);
 	run("guarded, allowed (key listed)", argv[3], "127.0.0.1",
 	    "SSH_AUTH_INFO_0=publickey ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBb8bqnK1oYl3XkE0KaJ5eUQ6pZrxmkNN0lSk8Jq2YQe\n",
-	    PAM_SUCCESS, n);
-	run("guarded, denied (network)", argv[3], "192.0.2.1", "SSH_AUTH_INFO_0=", PAM_PERM_DENIED, n);
-	run("not guarded (PAM_IGNORE)", argv[4], "192.0.2.1", "SSH_AUTH_INFO_0=", PAM_SUCCESS, n);
+	    PAM_SUCCESS, n, nstacks, names);
+	run("guarded, denied (network)", argv[3], "192.0.2.1", "SSH_AUTH_INFO_0=", PAM_PERM_DENIED, n, nstacks, names);
+	run("not guarded (PAM_IGNORE)", argv[4], "192.0.2.1", "SSH_AUTH_INFO_0=", PAM_SUCCESS, n, nstacks, names);
 
 	{
 		char cmd[128];

@@ -1,6 +1,7 @@
 #!/bin/bash
-# bench/pam/run.sh BUILDDIR [ITERATIONS]: time what pam_dockwarden.so adds to
-# pam_acct_mgmt (target: under 1 ms).  Needs root: creates the throw-away
+# bench/pam/run.sh BUILDDIR [ITERATIONS [MODULE]]: time what pam_dockwarden.so
+# adds to pam_acct_mgmt (target: under 1 ms).  MODULE (absolute path) defaults
+# to BUILDDIR's pam_dockwarden.so; naming another build's copy compares two.  Needs root: creates the throw-away
 # users dwt_b_guarded (in group dwt_b_docker, trusted) and dwt_b_other, and
 # removes them again.  Decisions are logged as in production: to syslog
 # (/dev/log; dropped when nothing listens) and to the audit log when auditd
@@ -8,6 +9,7 @@
 set -euo pipefail
 build=$(readlink -f "${1:?usage: run.sh BUILDDIR [ITERATIONS]}")
 n=${2:-2000}
+module=$(readlink -f "${3:-$build/pam-module/pam_dockwarden.so}")
 here=$(dirname "$(readlink -f "$0")")
 [ "$(id -u)" = 0 ] || { echo "bench/pam: needs root" >&2; exit 1; }
 
@@ -26,5 +28,6 @@ cat >"$tmp/policy.json" <<'JSON'
 }
 JSON
 chmod 0644 "$tmp/policy.json"
-"$build/bench/pam/bench_pam" "$build/pam-module/pam_dockwarden.so" "$tmp/policy.json" \
+echo "module $module; load average $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
+"$build/bench/pam/bench_pam" "$module" "$tmp/policy.json" \
 	dwt_b_guarded dwt_b_other "$n"

@@ -87,6 +87,12 @@ int main(void)
 	bl = dw_rec_body(body, sizeof body, &h, fake, strlen(fake));
 	CHECK(bl > 0 && dw_rec_parse(body, (size_t)bl, &r) == DW_REC_OK && r.sig == NULL, "fake sig tail parsed as signature");
 
+	/* " sig=" followed by non-hex text at the signature's position is text */
+	char odd[300];
+	snprintf(odd, sizeof odd, "x sig=%0127dz", 0);
+	bl = dw_rec_body(body, sizeof body, &h, odd, strlen(odd));
+	CHECK(bl > 0 && dw_rec_parse(body, (size_t)bl, &r) == DW_REC_OK && r.sig == NULL, "sig look-alike rejected");
+
 	/* malformed lines */
 	CHECK(dw_rec_parse("hello", 5, &r) == DW_REC_ERR_NOT_SYSLOG, "garbage");
 	CHECK(dw_rec_parse("<1>1 a b c d e f g", 18, &r) == DW_REC_ERR_NOT_DW, "not dw");

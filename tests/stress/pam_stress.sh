@@ -10,11 +10,16 @@ if [ "$(id -u)" != 0 ]; then
 fi
 stress=$1 module=$2 threads=${3:-1000} rounds=${4:-5}
 here=$(dirname "$(readlink -f "$0")")
+# The e2e lock: the module logs every decision to /dev/log, which the e2e
+# tests own while they run their private rsyslogd.
+# shellcheck source=../lib/e2e.sh
+. "$here/../lib/e2e.sh"
 # shellcheck source=../pam/dwt_users.sh
 . "$here/../pam/dwt_users.sh"
-T=$(mktemp -d /tmp/dwt-stress-pam.XXXXXX)
+dw_e2e_lock
+dw_tmpdir T
 chmod 0755 "$T"
-trap 'dwt_cleanup; rm -rf "$T"' EXIT
+dw_on_exit dwt_cleanup
 
 dwt_group dwt_s_docker
 dwt_user dwt_s_alice users dwt_s_docker    # guarded, trusted: allowed

@@ -1,0 +1,45 @@
+#!/bin/bash
+# authz_stress.sh PLUGIN [SECONDS [CLIENTS [SLOW [KILL_EVERY]]]]
+#
+# dockwarden-authz in front of a private dockerd under load (issue 7):
+# CLIENTS (200) concurrent Docker API clients and SLOW (20) byte-at-a-time
+# clients that never finish, for SECONDS (60), while the plugin is killed
+# (SIGKILL and SIGTERM, alternately) every KILL_EVERY (5) seconds and
+# restarted on the same listening socket (socket_holder.py: what systemd
+# socket activation does).  Zero failed Docker API calls allowed.
+set -euo pipefail
+PLUGIN=$(readlink -f "$1")
+secs=${2:-60} clients=${3:-200} slow=${4:-20} every=${5:-5}
+here=$(dirname "$(readlink -f "$0")")
+. "$here/../lib/e2e.sh"
+
+dw_e2e_lock
+dw_tmpdir T
+SPEC=/etc/docker/plugins/dwt-authz-stress.spec
+mkdir -p /etc/docker/plugins
+[ ! -e "$SPEC" ] || dw_die "$SPEC exists: another run in progress?"
+dw_syslog_start "$T"
+
+# built-in default policy (no file): privileged creates are denied
+"$here/socket_holder.py" "$T/authz.sock" "$T/plugin.pid" -- \
+	"$PLUGIN" --policy "$T/no-policy.json" --foreground 2>"$T/plugin.err" &
+echo $! >"$T/holder.pid"
+dw_on_exit "_dw_kill_pidfile '$T/holder.pid'"
+dw_wait_for 10 test -s "$T/plugin.pid" || dw_die "socket holder did not start the plugin"
+echo "unix://$T/authz.sock" >"$SPEC"
+dw_on_exit "rm -f '$SPEC'"
+
+dw_dockerd_start "$T/d" --authorization-plugin=dwt-authz-stress
+ulimit -n 65536 2>/dev/null || true
+rc=0
+"$here/authz_load.py" "$T/d/docker.sock" "$T/authz.sock" "$T/plugin.pid" "$secs" "$clients" "$slow" "$every" || rc=$?
+if [ $rc -ne 0 ]; then
+	dw_log "plugin stderr (last lines):"; tail -20 "$T/plugin.err" >&2
+	dw_log "dockerd log (authz lines):"; grep -i authz "$T/d/dockerd.log" | tail -20 >&2 || true
+	dw_die "Docker API calls failed under load and plugin restarts"
+fi
+# The plugin still decides after all that: one denied and one allowed call.
+docker ps >/dev/null || dw_die "docker ps after the run"
+if out=$(docker create --privileged dwt-none 2>&1); then dw_die "privileged create allowed"; fi
+grep -q "dockwarden: denied: privileged" <<<"$out" || dw_die "unexpected answer: $out"
+dw_log "ok: $secs s under load with restarts, zero failed Docker API calls"
