@@ -212,7 +212,8 @@ static int recover(struct spool *sp, struct chain_state *st, bool *fresh, char *
 	closedir(d);
 	if (rc < 0)
 		return rc;
-	qsort(sp->segs, sp->nsegs, sizeof *sp->segs, cmp_seg);
+	if (sp->nsegs > 1) /* qsort(NULL, 0, ...) is undefined: an empty spool has no array */
+		qsort(sp->segs, sp->nsegs, sizeof *sp->segs, cmp_seg);
 
 	if (read_small(sp, "acked", buf, sizeof buf) > 0) {
 		size_t n = strcspn(buf, "\n");

@@ -39,7 +39,8 @@ int az_listen_unix(const char *path, char *why, size_t whysz)
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		snprintf(why, whysz, "socket path too long");
-		return -ENAMETOOLONG;
+		rc = -ENAMETOOLONG;
+		goto out;
 	}
 	strcpy(sa.sun_path, path);
 	strcpy(dir, path);
@@ -49,13 +50,14 @@ int az_listen_unix(const char *path, char *why, size_t whysz)
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 			rc = -errno;
 			snprintf(why, whysz, "mkdir %s: %s", dir, strerror(errno));
-			return rc;
+			goto out;
 		}
 	}
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			snprintf(why, whysz, "%s exists and is not a socket", path);
-			return -EEXIST;
+			rc = -EEXIST;
+			goto out;
 		}
 		unlink(path); /* stale socket of a previous run */
 	}
@@ -63,7 +65,7 @@ int az_listen_unix(const char *path, char *why, size_t whysz)
 	if (fd < 0) {
 		rc = -errno;
 		snprintf(why, whysz, "socket: %s", strerror(errno));
-		return rc;
+		goto out;
 	}
 	old = umask(0177); /* the socket is born 0600: no window with a wider mode */
 	rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
@@ -71,8 +73,12 @@ int az_listen_unix(const char *path, char *why, size_t whysz)
 	if (rc < 0 || listen(fd, 128) < 0) {
 		rc = -errno;
 		snprintf(why, whysz, "bind/listen %s: %s", path, strerror(errno));
-		close(fd);
-		return rc;
+		goto out;
 	}
-	return fd;
+	rc = fd;
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }

@@ -188,10 +188,8 @@ int dw_user_in_groups(const char *user, const struct dw_strv *groups, bool *in,
 		gid_t g;
 
 		ret = lookup_group_gid(groups->v[i], &g);
-		if (ret == -ENOENT) {
-			ret = 0;   /* a group that does not exist has no members */
-			continue;
-		}
+		if (ret == -ENOENT)
+			continue;  /* a group that does not exist has no members */
 		if (ret < 0)
 			goto out;
 		for (j = 0; j < n; j++) {

@@ -157,6 +157,8 @@ static int parse_fields(struct dw_vctx *c, const struct dw_where *w, const json_
 /* Which earlier profile (index < UPTO) USER already selects, or -1. */
 static long selected_by(const struct dw_policy *p, size_t upto, const char *user)
 {
+	if (user == NULL)
+		return -1;
 	for (size_t i = 0; i < upto; i++) {
 		if (strcmp(p->authz_profiles[i].name, user) == 0 ||
 		    dw_strv_contains(&p->authz_profiles[i].users, user))

@@ -43,6 +43,16 @@ static void write_service(const char *name, const char *body)
 	close(fd);
 }
 
+/* The service files live in DIR; nothing else is ever put there. */
+static void remove_dir(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
 static double now_us(clockid_t clk)
 {
 	struct timespec ts;
@@ -175,6 +185,7 @@ int main(int argc, char **argv)
 		perror("mkdtemp");
 		return 1;
 	}
+	atexit(remove_dir);  /* also when a run fails and exits early */
 	write_service("base", "account required pam_unix.so\n");
 	snprintf(names[0], sizeof(names[0]), "pam_unix alone");
 	/* the module under test, then reference modules (another build of it,
@@ -206,12 +217,5 @@ int main(int argc, char **argv)
 	run("guarded, denied (network)", argv[3], "192.0.2.1", "SSH_AUTH_INFO_0=", PAM_PERM_DENIED, n, nstacks, names);
 	run("not guarded (PAM_IGNORE)", argv[4], "192.0.2.1", "SSH_AUTH_INFO_0=", PAM_SUCCESS, n, nstacks, names);
 
-	{
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
 	return 0;
 }

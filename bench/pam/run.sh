@@ -1,7 +1,9 @@
 #!/bin/bash
-# bench/pam/run.sh BUILDDIR [ITERATIONS [MODULE]]: time what pam_dockwarden.so
-# adds to pam_acct_mgmt (target: under 1 ms).  MODULE (absolute path) defaults
-# to BUILDDIR's pam_dockwarden.so; naming another build's copy compares two.  Needs root: creates the throw-away
+# bench/pam/run.sh BUILDDIR [ITERATIONS [MODULE [REFERENCE...]]]: time what
+# pam_dockwarden.so adds to pam_acct_mgmt (target: under 1 ms).  MODULE
+# defaults to BUILDDIR's pam_dockwarden.so; REFERENCE modules (e.g. an older
+# build, or an empty module: the cost of loading any module) are timed in the
+# same interleaved loop, so machine load hits all of them alike.  Needs root: creates the throw-away
 # users dwt_b_guarded (in group dwt_b_docker, trusted) and dwt_b_other, and
 # removes them again.  Decisions are logged as in production: to syslog
 # (/dev/log; dropped when nothing listens) and to the audit log when auditd
@@ -10,6 +12,8 @@ set -euo pipefail
 build=$(readlink -f "${1:?usage: run.sh BUILDDIR [ITERATIONS]}")
 n=${2:-2000}
 module=$(readlink -f "${3:-$build/pam-module/pam_dockwarden.so}")
+refs=()
+for r in "${@:4}"; do refs+=("$(readlink -f "$r")"); done
 here=$(dirname "$(readlink -f "$0")")
 [ "$(id -u)" = 0 ] || { echo "bench/pam: needs root" >&2; exit 1; }
 
@@ -30,4 +34,5 @@ JSON
 chmod 0644 "$tmp/policy.json"
 echo "module $module; load average $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
 "$build/bench/pam/bench_pam" "$module" "$tmp/policy.json" \
-	dwt_b_guarded dwt_b_other "$n"
+	dwt_b_guarded dwt_b_other "$n" "${refs[@]}"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

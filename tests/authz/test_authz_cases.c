@@ -9,7 +9,8 @@
  *   headers   RequestHeaders (default {"Content-Type":"application/json"})
  *   user      TLS user (default "")
  *   policy    policy JSON (default: the built-in policy)
- *   expect    "allow" | "warn" | "deny"
+ *   envelope_raw  the whole AuthZReq text instead of one built from the above
+ *   expect    "allow" | "warn" | "deny" | "bad-envelope" (the daemon answers Err)
  *   msg       for deny: the exact Msg; for warn: the exact first warning
  * "@TMP@" in a body is replaced by a scratch directory holding symlinks
  * link-etc -> /etc, link-root -> /, link-ok -> TMP/data (a plain directory).
@@ -148,7 +149,18 @@ static int run_case(json_t *tc, struct dw_policy *defpol, size_t lineno)
 	else
 		json_object_set_new(env, "RequestHeaders",
 				    json_pack("{s:s}", "Content-Type", "application/json"));
-	envtxt = json_dumps(env, JSON_COMPACT);
+	if (json_is_string(json_object_get(tc, "envelope_raw")))
+		envtxt = strdup(json_string_value(json_object_get(tc, "envelope_raw")));
+	else
+		envtxt = json_dumps(env, JSON_COMPACT);
+	if (strcmp(expect, "bad-envelope") == 0) {
+		if (az_envelope_parse(envtxt, strlen(envtxt), &e, why, sizeof(why)) == 0) {
+			fprintf(stderr, "FAIL %s: envelope accepted\n", name);
+			fail = 1;
+		}
+		az_envelope_free(&e);
+		goto out;
+	}
 	if (az_envelope_parse(envtxt, strlen(envtxt), &e, why, sizeof(why)) < 0) {
 		fprintf(stderr, "FAIL %s: envelope: %s\n", name, why);
 		fail = 1;

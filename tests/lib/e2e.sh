@@ -7,6 +7,10 @@
 # slot (one auditd at a time), /dev/log, and dockerd's plugin directory.
 
 DW_E2E_LOCK=${DW_E2E_LOCK:-/run/lock/dockwarden-e2e.lock}
+
+# The programs under test come from Debian's packages: an image may carry
+# other builds earlier in PATH (e.g. a newer docker CLI in /usr/local/bin).
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 _dw_cleanups=()
 
 dw_log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -192,7 +196,9 @@ dw_dockerd_stop() {
 dw_busybox_image() {
 	local name=$1 root
 	root=$(mktemp -d /tmp/dwt-rootfs.XXXXXX)
+	chmod 0755 "$root" # the image's / : mktemp's 0700 would lock out non-root users
 	mkdir -p "$root/bin" "$root/etc" "$root/tmp"
+	chmod 1777 "$root/tmp"
 	cp /bin/busybox "$root/bin/busybox"
 	local c
 	for c in sh ls cat id echo sleep true false touch mkdir rm env ps grep wc head; do
@@ -201,6 +207,6 @@ dw_busybox_image() {
 	echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
 	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$root/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
-	tar -C "$root" -c . | docker import -c 'CMD ["/bin/sh"]' - "$name" >/dev/null
+	tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - "$name" >/dev/null
 	rm -rf "$root"
 }

@@ -1,14 +1,19 @@
 #!/bin/bash
 # doctor.sh DOCKWARDEN: "dockwarden doctor" finds untrusted members (primary
 # and supplementary) of guarded groups and checks the sshd PAM stack,
-# following @include.  Creates dwt_d_* users and groups, removes them after.
+# following @include.  Creates dwt_d_* users and groups, removes them after;
+# the names are host-wide, so it runs under the global e2e lock (suite
+# 'unit-root'): two build directories never share them at the same time.
 set -euo pipefail
 dw=$1
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (creates test users)" >&2; exit 77; }
 here=$(dirname "$(readlink -f "$0")")
+# shellcheck source=../lib/e2e.sh
+. "$here/../lib/e2e.sh"
 . "$here/dwt_users.sh"
+dw_e2e_lock
 tmp=$(mktemp -d /tmp/dwt-doctor.XXXXXX)
-trap 'dwt_cleanup; rm -rf "$tmp"' EXIT
+dw_on_exit "dwt_cleanup; rm -rf '$tmp'"
 fail() { echo "FAIL: $*" >&2; echo "--- output:" >&2; cat "$tmp/out" >&2; exit 1; }
 
 dwt_group dwt_d_guard

@@ -1,6 +1,9 @@
 #!/bin/bash
 # run_pam_module.sh TEST_BINARY MODULE: create the users and groups
 # test_pam_module needs, run it, remove them again (also on failure).
+# The names are fixed (test_pam_module.c knows them) and host-wide, so two
+# build directories running this at once would create and delete each
+# other's users: suite 'unit-root', under the global e2e lock.
 set -euo pipefail
 
 if [ "$(id -u)" != 0 ]; then
@@ -10,9 +13,12 @@ fi
 getent group docker >/dev/null || { echo "no 'docker' group (is docker.io installed?)" >&2; exit 99; }
 
 here=$(dirname "$(readlink -f "$0")")
+# shellcheck source=../lib/e2e.sh
+. "$here/../lib/e2e.sh"
 # shellcheck source=dwt_users.sh
 . "$here/dwt_users.sh"
-trap dwt_cleanup EXIT
+dw_e2e_lock
+dw_on_exit dwt_cleanup
 
 dwt_group dwt_docker
 dwt_group dwt_admins

@@ -26,6 +26,25 @@ dw_syslog_start "$T"
 echo $! >"$T/holder.pid"
 dw_on_exit "_dw_kill_pidfile '$T/holder.pid'"
 dw_wait_for 10 test -s "$T/plugin.pid" || dw_die "socket holder did not start the plugin"
+# The plugin must answer on the inherited socket (not a socket of its own).
+activate() {
+	python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(b"POST /Plugin.Activate HTTP/1.1\r\nHost: p\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+data = b""
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    data += b
+sys.exit(0 if b'"authz"' in data else 1)
+PY
+}
+activate "$T/authz.sock" || dw_die "plugin does not answer on the activated socket: $(tail -3 "$T/plugin.err")"
+grep -q "socket-activated" "$T/plugin.err" || dw_die "plugin did not use LISTEN_FDS: $(tail -3 "$T/plugin.err")"
 echo "unix://$T/authz.sock" >"$SPEC"
 dw_on_exit "rm -f '$SPEC'"
 
@@ -38,6 +57,7 @@ if [ $rc -ne 0 ]; then
 	dw_log "dockerd log (authz lines):"; grep -i authz "$T/d/dockerd.log" | tail -20 >&2 || true
 	dw_die "Docker API calls failed under load and plugin restarts"
 fi
+dw_log "dockerd retried plugin calls $(grep -c 'Unable to connect to plugin' "$T/d/dockerd.log" || true) times"
 # The plugin still decides after all that: one denied and one allowed call.
 docker ps >/dev/null || dw_die "docker ps after the run"
 if out=$(docker create --privileged dwt-none 2>&1); then dw_die "privileged create allowed"; fi

@@ -47,7 +47,11 @@ def main():
     while not stopping:
         child = os.fork()
         if child == 0:
-            os.dup2(sock.fileno(), 3, inheritable=True)
+            # fd 3 may already be the socket: dup2(3, 3) would keep its
+            # close-on-exec flag, so clear that flag explicitly.
+            if sock.fileno() != 3:
+                os.dup2(sock.fileno(), 3)
+            os.set_inheritable(3, True)
             env = dict(os.environ, LISTEN_FDS="1", LISTEN_PID=str(os.getpid()))
             os.execve(cmd[0], cmd, env)
         starts += 1
