@@ -8,6 +8,7 @@
 #include <libaudit.h>
 
 #include "dw_match.h"
+#include "dw_hex.h"
 
 const char *select_reason_name(enum select_reason r)
 {
@@ -33,17 +34,6 @@ static size_t raw_len(const char *text, size_t len)
 {
 	const char *gs = memchr(text, 0x1d, len);
 	return gs ? (size_t)(gs - text) : len;
-}
-
-static int hexv(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 long audit_field_value(const char *text, size_t len, const char *name, char *out, size_t outsz)
@@ -89,13 +79,13 @@ long audit_field_value(const char *text, size_t len, const char *name, char *out
 		 * plain token (numbers, "(none)") that we return as is */
 		bool hex = (e - v) % 2 == 0;
 		for (size_t k = v; k < e && hex; k++)
-			hex = hexv(text[k]) >= 0;
+			hex = dw_hex_digit(text[k]) >= 0;
 		if (hex) {
 			size_t n = (e - v) / 2;
 			if (n + 1 > outsz)
 				return -1;
 			for (size_t k = 0; k < n; k++)
-				out[k] = (char)(hexv(text[v + 2 * k]) << 4 | hexv(text[v + 2 * k + 1]));
+				out[k] = (char)(dw_hex_digit(text[v + 2 * k]) << 4 | dw_hex_digit(text[v + 2 * k + 1]));
 			out[n] = '\0';
 			return (long)n;
 		}

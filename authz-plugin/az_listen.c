@@ -70,7 +70,10 @@ int az_listen_unix(const char *path, char *why, size_t whysz)
 	old = umask(0177); /* the socket is born 0600: no window with a wider mode */
 	rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
-	if (rc < 0 || listen(fd, 128) < 0) {
+	/* A full backlog makes connect() on a unix socket fail at once with
+	 * EAGAIN (dockerd's Go client gives up): let the kernel queue as many
+	 * as it allows while the workers catch up. */
+	if (rc < 0 || listen(fd, SOMAXCONN) < 0) {
 		rc = -errno;
 		snprintf(why, whysz, "bind/listen %s: %s", path, strerror(errno));
 		goto out;

@@ -27,24 +27,6 @@ static void report(struct az_ctx *c, const char *field, const char *shown, const
 		az_flag(c, DW_RULE_HOST_MOUNTS, "%s %s%s is a sensitive host path", field, shown, via);
 }
 
-/* dw_path_find_sensitive() counts every path as inside "/": for the root
- * entry only the root itself is sensitive (its subtrees have their own
- * entries), else nothing could ever be bind-mounted. */
-static const char *find_sensitive(const struct dw_strv *sens, const char *path,
-				  enum dw_path_rel *rel)
-{
-	size_t i;
-
-	for (i = 0; i < sens->n; i++) {
-		enum dw_path_rel r = dw_path_relation(path, sens->v[i]);
-		if (r == DW_PATH_UNRELATED || (r == DW_PATH_INSIDE && strcmp(sens->v[i], "/") == 0))
-			continue;
-		*rel = r;
-		return sens->v[i];
-	}
-	return NULL;
-}
-
 void az_check_host_path(struct az_ctx *c, const char *src, size_t len, const char *field)
 {
 	char norm[DW_PATH_MAX], res[DW_PATH_MAX], safe[256];
@@ -62,7 +44,7 @@ void az_check_host_path(struct az_ctx *c, const char *src, size_t len, const cha
 		az_flag(c, DW_RULE_HOST_MOUNTS, "%s %s cannot be normalised", field, safe);
 		return;
 	}
-	hit = find_sensitive(&c->pol->sensitive_paths, norm, &rel);
+	hit = dw_path_find_sensitive(&c->pol->sensitive_paths, norm, &rel);
 	if (hit) {
 		report(c, field, safe, NULL, rel, hit);
 		return;
@@ -73,7 +55,7 @@ void az_check_host_path(struct az_ctx *c, const char *src, size_t len, const cha
 			safe, strerror((int)-r));
 		return;
 	}
-	hit = find_sensitive(&c->pol->sensitive_paths, res, &rel);
+	hit = dw_path_find_sensitive(&c->pol->sensitive_paths, res, &rel);
 	if (hit)
 		report(c, field, safe, res, rel, hit);
 }

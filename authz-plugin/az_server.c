@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "az_envelope.h"
 #include "az_eval.h"
@@ -173,7 +174,10 @@ int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot
 		return -ENOMEM;
 	s->slot = slot;
 	s->logq = logq;
-	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL,
+	/* MHD_USE_ITC: lets az_server_stop() quiesce the daemon and take the
+	 * listening socket back before stopping it (see there). */
+	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC,
+				0, NULL, NULL,
 				handler, s,
 				MHD_OPTION_LISTEN_SOCKET, listen_fd,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)2,
@@ -192,8 +196,19 @@ int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot
 
 void az_server_stop(struct az_server *s)
 {
+	MHD_socket lfd;
+
 	if (!s)
 		return;
+	/* The listening socket may be shared (systemd socket activation, or a
+	 * holder keeping it across restarts): stopping MHD with the socket still
+	 * its own would shut it down and make dockerd's next dial fail with
+	 * "connection refused".  Quiesce first: MHD stops accepting and hands the
+	 * socket back; connections queued in the backlog wait for the next
+	 * instance.  Only our descriptor is closed, after the threads are gone. */
+	lfd = MHD_quiesce_daemon(s->d);
 	MHD_stop_daemon(s->d);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
 	free(s);
 }

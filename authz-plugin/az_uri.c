@@ -5,17 +5,7 @@
 #include <string.h>
 
 #include "az_uri.h"
-
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
+#include "dw_hex.h"
 
 /* Go url.unescape: PLUS_SPACE for query mode.  -1 on a bad escape, -2 when
  * OUT is too small; otherwise the decoded length (OUT NUL-terminated). */
@@ -29,8 +19,8 @@ static ssize_t unescape(const char *in, size_t len, bool plus_space, char *out, 
 			int h, l;
 			if (len - i < 3)
 				return -1;
-			h = hexval(in[i + 1]);
-			l = hexval(in[i + 2]);
+			h = dw_hex_digit(in[i + 1]);
+			l = dw_hex_digit(in[i + 2]);
 			if (h < 0 || l < 0)
 				return -1;
 			ch = (char)(h * 16 + l);

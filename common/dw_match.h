@@ -42,7 +42,9 @@ enum dw_path_rel {
  * other path is INSIDE a sensitive "/". */
 enum dw_path_rel dw_path_relation(const char *path, const char *sensitive);
 
-/* First sensitive entry related to PATH (normalised), or NULL. */
+/* First sensitive entry related to PATH (normalised), or NULL.  A "/" entry
+ * matches only "/" itself (EQUAL): every path is INSIDE "/", and counting
+ * that would make every host path sensitive. */
 const char *dw_path_find_sensitive(const struct dw_strv *sensitive, const char *path,
 				   enum dw_path_rel *rel);
 

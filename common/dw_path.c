@@ -324,6 +324,10 @@ const char *dw_path_find_sensitive(const struct dw_strv *sensitive, const char *
 		goto out;
 	for (i = 0; i < sensitive->n; i++) {
 		r = dw_path_relation(path, sensitive->v[i]);
+		/* A sensitive "/" protects the root itself: its subtrees have
+		 * entries of their own, else nothing could ever be mounted. */
+		if (r == DW_PATH_INSIDE && strcmp(sensitive->v[i], "/") == 0)
+			continue;
 		if (r != DW_PATH_UNRELATED) {
 			found = sensitive->v[i];
 			goto out;

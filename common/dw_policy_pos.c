@@ -5,6 +5,7 @@
  * surprise makes the build fail with -EINVAL and callers fall back to
  * position-less messages, never to a crash. */
 #include "dw_policy_pos.h"
+#include "dw_hex.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -89,23 +90,12 @@ static int add_ent(struct scan *sc, int line, int col)
 	return 0;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int read_u16(struct scan *sc, uint32_t *out)
 {
 	uint32_t v = 0;
 
 	for (int k = 0; k < 4; k++) {
-		int h = hexval(peek(sc));
+		int h = dw_hex_digit(peek(sc));
 
 		if (h < 0)
 			return -EINVAL;

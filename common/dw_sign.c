@@ -1,5 +1,6 @@
 /* dw_sign.c - keys, signatures, chain links (see dw_sign.h). */
 #include "dw_sign.h"
+#include "dw_hex.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,21 +34,12 @@ void dw_hex_encode(const uint8_t *in, size_t n, char *out)
 	}
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1; /* uppercase is not canonical: refuse, the signer never writes it */
-}
-
 int dw_hex_decode(const char *in, size_t inlen, uint8_t *out, size_t n)
 {
 	if (inlen != 2 * n)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
-		int hi = hexval(in[2 * i]), lo = hexval(in[2 * i + 1]);
+		int hi = dw_hex_digit(in[2 * i]), lo = dw_hex_digit(in[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		out[i] = (uint8_t)(hi << 4 | lo);

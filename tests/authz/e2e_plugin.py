@@ -10,6 +10,7 @@
   never an allow, and the plugin keeps answering.
 """
 import base64
+import fcntl
 import http.client
 import json
 import os
@@ -246,8 +247,19 @@ def garbage():
     check(r.status == 404, "unknown path -> 404")
 
 
+def e2e_lock():
+    """The global e2e lock of tests/lib/e2e.sh: the plugin writes audit and
+    syslog records, which another test's private auditd/rsyslogd would see."""
+    path = os.environ.get("DW_E2E_LOCK", "/run/lock/dockwarden-e2e.lock")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    f = open(path, "w")
+    fcntl.flock(f, fcntl.LOCK_EX)
+    return f
+
+
 def main():
     p = None
+    lock = e2e_lock()  # held until exit
     try:
         refuses(POL_BAD, 0o644, "refuses an invalid policy")
         refuses(POL_A, 0o666, "refuses a world-writable policy")

@@ -198,6 +198,20 @@ static void test_find_sensitive(void)
 	CHECK_EQ_INT(rel, DW_PATH_UNRELATED);
 	CHECK(dw_path_find_sensitive(NULL, "/etc", NULL) == NULL);
 	CHECK(dw_path_find_sensitive(&sv, "/etc", NULL) != NULL);
+	{
+		/* "/" protects only the root itself. */
+		char *withroot[] = {"/", "/etc"};
+		struct dw_strv rv = {withroot, 2};
+		hit = dw_path_find_sensitive(&rv, "/", &rel);
+		CHECK_EQ_STR(hit, "/");
+		CHECK_EQ_INT(rel, DW_PATH_EQUAL);
+		hit = dw_path_find_sensitive(&rv, "/home/user/data", &rel);
+		CHECK(hit == NULL);
+		CHECK_EQ_INT(rel, DW_PATH_UNRELATED);
+		hit = dw_path_find_sensitive(&rv, "/etc/passwd", &rel);
+		CHECK_EQ_STR(hit, "/etc");
+		CHECK_EQ_INT(rel, DW_PATH_INSIDE);
+	}
 }
 
 /* A private directory of symlinks to resolve through. */
