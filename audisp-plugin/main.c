@@ -40,6 +40,8 @@
 #define BEAT_SECS 60
 #define AGE_EVERY_MS 500
 #define DRAIN_MS 5000
+#define DRAIN_MAX_MS 3600000    /* DW_AUDISP_DRAIN_MS cap: an hour */
+#define SIGN_EVERY_MAX 1000000  /* --bench-sign-every cap */
 #define BATCH_MAX (4u << 20) /* bytes of records per spool write */
 #define BATCH_MS 50          /* longest a record waits for its batch's fsync */
 
@@ -68,8 +70,38 @@ struct app {
 	uint64_t events_in, events_sel;
 	time_t last_write;
 	bool select_all;          /* bench: forward every event */
-	bool failed;
 };
+
+/* A whole-string decimal in [MIN, MAX], or false (sign, junk, overflow). */
+static bool parse_long_in(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Milliseconds from environment knob NAME (tests and benchmarks), in
+ * [1, MAX]; unset gives DEF, a bad value is logged and gives DEF. */
+static int env_ms(const char *name, int def, int max)
+{
+	const char *v = getenv(name);
+	long ms;
+
+	if (!v)
+		return def;
+	if (!parse_long_in(v, 1, max, &ms)) {
+		alog(LOG_WARNING, "ignoring %s=\"%.32s\": not a number of milliseconds in 1..%d; using %d",
+		     name, v, max, def);
+		return def;
+	}
+	return (int)ms;
+}
 
 static void policy_diag(void *ctx, const char *file, int line, int col, const char *msg)
 {
@@ -285,6 +317,7 @@ int main(int argc, char **argv)
 	unsigned int sign_every = 256;
 	bool unsigned_mode = false, fresh = false;
 	char *buf = NULL;
+	long optval;
 	int c, rc, status = 1;
 
 	memset(&a, 0, sizeof a);
@@ -294,7 +327,14 @@ int main(int argc, char **argv)
 		case 'p': a.policy_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("dockwarden-audisp %s\n", DW_VERSION); return 0;
-		case 'S': sign_every = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'S':
+			if (!parse_long_in(optarg, 1, SIGN_EVERY_MAX, &optval)) {
+				fprintf(stderr, "dockwarden-audisp: --bench-sign-every wants a number in 1..%d\n",
+					SIGN_EVERY_MAX);
+				return 2;
+			}
+			sign_every = (unsigned int)optval;
+			break;
 		case 'U': unsigned_mode = true; break;
 		case 'A': a.select_all = true; break;
 		default: usage(stderr); return 2;
@@ -446,9 +486,7 @@ stop:
 	control_record(&a, DW_REC_STOP, extra);
 	{
 		/* tests and benchmarks may wait longer for the log host */
-		const char *d = getenv("DW_AUDISP_DRAIN_MS");
-		int drain = d && atoi(d) > 0 ? atoi(d) : DRAIN_MS;
-		sender_stop(a.sender, drain);
+		sender_stop(a.sender, env_ms("DW_AUDISP_DRAIN_MS", DRAIN_MS, DRAIN_MAX_MS));
 	}
 	a.sender = NULL;
 	alog(LOG_INFO, "stopped: %llu events read, %llu forwarded, last seq %llu, acknowledged %llu",

@@ -85,7 +85,9 @@ long audit_field_value(const char *text, size_t len, const char *name, char *out
 			if (n + 1 > outsz)
 				return -1;
 			for (size_t k = 0; k < n; k++)
-				out[k] = (char)(dw_hex_digit(text[v + 2 * k]) << 4 | dw_hex_digit(text[v + 2 * k + 1]));
+				/* both digits were checked >= 0 above; shift them unsigned */
+				out[k] = (char)((unsigned)dw_hex_digit(text[v + 2 * k]) << 4 |
+						(unsigned)dw_hex_digit(text[v + 2 * k + 1]));
 			out[n] = '\0';
 			return (long)n;
 		}

@@ -333,6 +333,8 @@ int sender_start(struct spool *sp, const struct target *t, struct sender **out)
 {
 	struct sender *s = calloc(1, sizeof *s);
 	const char *env = getenv("DW_AUDISP_MAX_BACKOFF_MS"); /* tests only */
+	char *end;
+	long ms;
 	int rc;
 
 	if (!s)
@@ -340,8 +342,15 @@ int sender_start(struct spool *sp, const struct target *t, struct sender **out)
 	s->sp = sp;
 	s->target = *t;
 	s->max_backoff_ms = BACKOFF_MAX_MS;
-	if (env && atoi(env) >= BACKOFF_MIN_MS && atoi(env) <= BACKOFF_MAX_MS)
-		s->max_backoff_ms = atoi(env);
+	if (env) {
+		errno = 0;
+		ms = strtol(env, &end, 10);
+		if (errno == 0 && end != env && *end == '\0' && ms >= BACKOFF_MIN_MS && ms <= BACKOFF_MAX_MS)
+			s->max_backoff_ms = (int)ms;
+		else
+			alog(LOG_WARNING, "ignoring DW_AUDISP_MAX_BACKOFF_MS=\"%.32s\": not a number in %d..%d; using %d",
+			     env, BACKOFF_MIN_MS, BACKOFF_MAX_MS, BACKOFF_MAX_MS);
+	}
 	pthread_mutex_init(&s->mu, NULL);
 	if (relpEngineConstruct(&s->engine) != RELP_RET_OK) {
 		rc = -ENOMEM;

@@ -58,6 +58,54 @@ static void seg_name(char *out, size_t sz, uint64_t first)
 	snprintf(out, sz, SEG_FMT, first);
 }
 
+/* A segment file name is exactly what seg_name() writes: "seg-", twenty
+ * zero-padded digits, ".log".  Anything else in the spool directory is not
+ * ours and is left alone. */
+static bool parse_seg_name(const char *name, uint64_t *first)
+{
+	enum { DIGITS = 20, LEN = 4 + DIGITS + 4 };
+	char canon[LEN + 1];
+	size_t z = 0;
+	uint64_t v;
+
+	if (strnlen(name, LEN + 1) != LEN || memcmp(name, "seg-", 4) != 0 ||
+	    memcmp(name + 4 + DIGITS, ".log", 4) != 0)
+		return false;
+	/* dw_parse_u64 takes canonical decimal only: skip the zero padding */
+	while (z < DIGITS - 1 && name[4 + z] == '0')
+		z++;
+	if (!dw_parse_u64(name + 4 + z, DIGITS - z, &v))
+		return false;
+	/* one spelling per segment (rejects e.g. a padding of "+" or " ") */
+	seg_name(canon, sizeof canon, v);
+	if (memcmp(canon, name, LEN) != 0)
+		return false;
+	*first = v;
+	return true;
+}
+
+/* The "state" file rotate() writes: "<stream hex> <seq> <head hex>\n". */
+static bool parse_state(const char *buf, size_t len, struct chain_state *st)
+{
+	const char *end = buf + len, *sp1, *sp2;
+	uint64_t seq;
+
+	if (len > 0 && end[-1] == '\n')
+		end--;
+	sp1 = memchr(buf, ' ', (size_t)(end - buf));
+	if (!sp1)
+		return false;
+	sp2 = memchr(sp1 + 1, ' ', (size_t)(end - sp1 - 1));
+	if (!sp2)
+		return false;
+	if (dw_hex_decode(buf, (size_t)(sp1 - buf), st->stream, sizeof st->stream) != 0 ||
+	    !dw_parse_u64(sp1 + 1, (size_t)(sp2 - sp1 - 1), &seq) ||
+	    dw_hex_decode(sp2 + 1, (size_t)(end - sp2 - 1), st->head, sizeof st->head) != 0)
+		return false;
+	st->seq = seq;
+	return true;
+}
+
 static int path_in(const struct spool *sp, const char *name, char *out, size_t sz)
 {
 	int n = snprintf(out, sz, "%s/%s", sp->dir, name);
@@ -187,7 +235,7 @@ static int recover(struct spool *sp, struct chain_state *st, bool *fresh, char *
 	DIR *d;
 	struct dirent *de;
 	char buf[256];
-	int rc = 0, dfd;
+	int rc = 0, dfd, got;
 
 	dfd = dup(sp->dirfd);
 	if (dfd < 0)
@@ -199,9 +247,8 @@ static int recover(struct spool *sp, struct chain_state *st, bool *fresh, char *
 	}
 	while ((de = readdir(d))) {
 		uint64_t first;
-		char tail[8];
 		struct stat stt;
-		if (sscanf(de->d_name, "seg-%20" SCNu64 ".lo%1s", &first, tail) != 2 || strlen(de->d_name) != 28)
+		if (!parse_seg_name(de->d_name, &first))
 			continue;
 		if (fstatat(sp->dirfd, de->d_name, &stt, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(stt.st_mode))
 			continue;
@@ -235,13 +282,8 @@ static int recover(struct spool *sp, struct chain_state *st, bool *fresh, char *
 		sp->total -= sp->segs[sp->nsegs - 1].bytes;
 		sp->nsegs--;
 	}
-	if (*fresh && read_small(sp, "state", buf, sizeof buf) > 0) {
-		char sh[64], hh[128];
-		unsigned long long seq;
-		if (sscanf(buf, "%63s %llu %127s", sh, &seq, hh) == 3 &&
-		    dw_hex_decode(sh, strlen(sh), st->stream, sizeof st->stream) == 0 &&
-		    dw_hex_decode(hh, strlen(hh), st->head, sizeof st->head) == 0) {
-			st->seq = seq;
+	if (*fresh && (got = read_small(sp, "state", buf, sizeof buf)) > 0) {
+		if (parse_state(buf, (size_t)got, st)) {
 			*fresh = false;
 		} else {
 			snprintf(why, whysz, "state file is malformed; refusing to continue the chain");

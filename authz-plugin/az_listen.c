@@ -11,21 +11,59 @@
 
 #include "az_listen.h"
 
-int az_listen_activated(void)
+int az_listen_activated(char *why, size_t whysz)
 {
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
-	int fl;
+	int fl, type = 0, listening = 0, rc;
+	socklen_t len;
 
-	if (!pid || !fds || strtol(pid, NULL, 10) != (long)getpid() || strtol(fds, NULL, 10) < 1)
-		return -1;
+	if (!pid || !fds || strtol(pid, NULL, 10) != (long)getpid()) {
+		rc = -ENOENT; /* not socket-activated */
+		goto out;
+	}
+	/* From here on the service manager meant to pass a socket: anything
+	 * unusable is an error, never a silent fallback to a path of our own
+	 * (which would take over the system's plugin socket). */
+	if (strtol(fds, NULL, 10) < 1) {
+		snprintf(why, whysz, "LISTEN_FDS=%s passes no socket", fds);
+		rc = -EBADF;
+		goto out;
+	}
 	fl = fcntl(3, F_GETFD);
-	if (fl < 0)
-		return -1;
+	len = sizeof(type);
+	if (fl < 0 || getsockopt(3, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_STREAM) {
+		snprintf(why, whysz, "socket-activated fd 3 is not a stream socket");
+		rc = -EBADF;
+		goto out;
+	}
+	len = sizeof(listening);
+	if (getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 || !listening) {
+		snprintf(why, whysz, "socket-activated fd 3 is not listening");
+		rc = -EBADF;
+		goto out;
+	}
 	fcntl(3, F_SETFD, fl | FD_CLOEXEC);
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_FDNAMES");
-	return 3;
+	rc = 3;
+out:
+	return rc;
+}
+
+/* Is a server listening on the unix socket PATH?  A stale socket file
+ * (ECONNREFUSED) may be replaced; a live one belongs to someone else. */
+static bool socket_in_use(const struct sockaddr_un *sa)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool used = false;
+
+	if (fd < 0)
+		goto out;
+	used = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
+	close(fd);
+out:
+	return used;
 }
 
 int az_listen_unix(const char *path, char *why, size_t whysz)
@@ -57,6 +95,11 @@ int az_listen_unix(const char *path, char *why, size_t whysz)
 		if (!S_ISSOCK(st.st_mode)) {
 			snprintf(why, whysz, "%s exists and is not a socket", path);
 			rc = -EEXIST;
+			goto out;
+		}
+		if (socket_in_use(&sa)) {
+			snprintf(why, whysz, "%s is in use by another process", path);
+			rc = -EADDRINUSE;
 			goto out;
 		}
 		unlink(path); /* stale socket of a previous run */

@@ -5,10 +5,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* A socket passed by systemd (LISTEN_PID = us, LISTEN_FDS >= 1): fd 3, or -1. */
-int az_listen_activated(void);
-/* Bind PATH with mode 0600 (a stale socket file is replaced; the parent is
- * created 0700 when missing).  fd or -errno; WHY names the failing step. */
+/* The socket passed by systemd (LISTEN_PID = us): fd 3.  -ENOENT when not
+ * socket-activated; -EBADF (WHY set) when activated but fd 3 is not a
+ * listening stream socket. */
+int az_listen_activated(char *why, size_t whysz);
+/* Bind PATH with mode 0600 (a stale socket file is replaced, a live one is
+ * -EADDRINUSE; the parent is created 0700 when missing).  fd or -errno; WHY
+ * names the failing step. */
 int az_listen_unix(const char *path, char *why, size_t whysz);
 
 #endif

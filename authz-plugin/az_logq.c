@@ -147,6 +147,8 @@ void az_logq_decision(struct az_logq *q, const char *user, const char *method, c
 		/* every warning: rules comma-joined, reasons "; "-joined */
 		size_t i, ro = 0, mo = 0, n = v->n_warn < AZ_WARN_MAX ? v->n_warn : AZ_WARN_MAX;
 		r->rule[0] = r->reason[0] = '\0';
+		/* cppcheck 2.10 wrongly takes n_warn for 0 on this branch */
+		// cppcheck-suppress knownConditionTrueFalse
 		for (i = 0; i < n; i++) {
 			int w1 = snprintf(r->rule + ro, sizeof(r->rule) - ro, "%s%s", i ? "," : "",
 					  az_rule_label(v->warn_rule[i]));

@@ -103,7 +103,11 @@ int main(int argc, char **argv)
 	openlog("dockwarden-authz", LOG_PID, LOG_AUTHPRIV);
 	if (load_policy(policy, &pol) < 0)
 		return 1;
-	fd = az_listen_activated();
+	fd = az_listen_activated(why, sizeof(why));
+	if (fd < 0 && fd != -ENOENT) {
+		say(LOG_ERR, "cannot use the socket passed by the service manager: %s", why);
+		goto out;
+	}
 	if (fd < 0) {
 		fd = az_listen_unix(sock, why, sizeof(why));
 		if (fd < 0) {

@@ -43,7 +43,6 @@ int az_image_normalize(const char *ref, size_t len, char *out, size_t outsz)
 		return -1;
 	slash = strchr(name, '/');
 	rest = name;
-	dl = 0;
 	if (slash) {
 		dl = (size_t)(slash - name);
 		is_domain = memchr(name, '.', dl) || memchr(name, ':', dl) ||

@@ -8,6 +8,7 @@
 /* Field names for messages: "HostConfig.X" inside the HostConfig object, "X"
  * at the top level of a create body (compile-time strings: no formatting on
  * the request path unless something is reported). */
+/* NOLINTNEXTLINE(bugprone-macro-parentheses): string-literal concatenation needs the bare argument */
 #define FLD(name) (inner ? "HostConfig." name : name)
 
 const char *const az_hostcfg_fields[] = {

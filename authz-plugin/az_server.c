@@ -5,9 +5,12 @@
  * closed connection.  Nothing on this path blocks on logging (az_logq). */
 #include <errno.h>
 #include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "az_envelope.h"
@@ -15,11 +18,21 @@
 #include "az_server.h"
 
 #define CT_PLUGIN "application/vnd.docker.plugins.v1.2+json"
+#define DRAIN_MAX_MS 5000 /* longest a stop waits for requests in progress */
 
 struct az_server {
 	struct MHD_Daemon *d;
 	struct dw_policy_slot *slot;
 	struct az_logq *logq;
+	atomic_int inflight;   /* requests between their headers and their answer */
+	atomic_int kept_idle;  /* keep-alive connections between two requests */
+	atomic_bool draining;  /* stopping: answers close their connection */
+};
+
+/* Per connection (MHD socket context): whether it sits idle after an answer,
+ * so that a stop can wait for the client to be done with it. */
+struct conn_state {
+	bool idle_after_answer;
 };
 
 struct upload {
@@ -27,8 +40,8 @@ struct upload {
 	size_t len, cap;
 };
 
-static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status, const char *json,
-			     size_t len)
+static enum MHD_Result reply(struct az_server *s, struct MHD_Connection *conn, unsigned int status,
+			     const char *json, size_t len)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)json,
 								  MHD_RESPMEM_MUST_COPY);
@@ -37,6 +50,11 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status, c
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, CT_PLUGIN);
+	/* While draining, clients must not reuse this connection: their next
+	 * request then dials the socket and waits in the backlog for the next
+	 * instance instead of being cut off by this one's stop. */
+	if (atomic_load(&s->draining))
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -62,8 +80,8 @@ static size_t json_escape(const char *s, char *out, size_t outsz)
 	return o;
 }
 
-static enum MHD_Result reply_decision(struct MHD_Connection *conn, bool allow, const char *msg,
-				      const char *err)
+static enum MHD_Result reply_decision(struct az_server *s, struct MHD_Connection *conn, bool allow,
+				      const char *msg, const char *err)
 {
 	char m[AZ_MSG_MAX * 6 + 8], e[AZ_MSG_MAX * 6 + 8], out[sizeof(m) + sizeof(e) + 64];
 	int n;
@@ -72,7 +90,7 @@ static enum MHD_Result reply_decision(struct MHD_Connection *conn, bool allow, c
 	json_escape(err ? err : "", e, sizeof(e));
 	n = snprintf(out, sizeof(out), "{\"Allow\":%s,\"Msg\":\"%s\",\"Err\":\"%s\"}",
 		     allow ? "true" : "false", m, e);
-	return reply(conn, MHD_HTTP_OK, out, (size_t)n);
+	return reply(s, conn, MHD_HTTP_OK, out, (size_t)n);
 }
 
 static enum MHD_Result authz_req(struct az_server *s, struct MHD_Connection *conn,
@@ -93,13 +111,13 @@ static enum MHD_Result authz_req(struct az_server *s, struct MHD_Connection *con
 		v.rule = AZ_RULE_REQUEST;
 		snprintf(v.msg, sizeof(v.msg), "%s", msg);
 		az_logq_decision(s->logq, "?", "?", "?", &v);
-		return reply_decision(conn, false, msg, why);
+		return reply_decision(s, conn, false, msg, why);
 	}
 	pol = dw_policy_slot_get(s->slot);
 	az_evaluate(pol, &env.rq, &v, path, sizeof(path));
 	dw_policy_unref(pol);
 	az_logq_decision(s->logq, env.rq.user, env.rq.method, path[0] ? path : "?", &v);
-	ret = reply_decision(conn, !v.deny, v.deny ? v.msg : "", NULL);
+	ret = reply_decision(s, conn, !v.deny, v.deny ? v.msg : "", NULL);
 	az_envelope_free(&env);
 	return ret;
 }
@@ -115,10 +133,19 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 	static const char notfound[] = "{\"Err\":\"not found\"}";
 
 	if (!up) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		struct conn_state *cs = ci ? ci->socket_context : NULL;
+
 		up = calloc(1, sizeof(*up));
 		if (!up)
 			return MHD_NO;
 		*con_cls = up;
+		atomic_fetch_add(&s->inflight, 1);
+		if (cs && cs->idle_after_answer) {
+			cs->idle_after_answer = false;
+			atomic_fetch_sub(&s->kept_idle, 1);
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -143,25 +170,55 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 		return MHD_YES;
 	}
 	if (strcmp(method, "POST") != 0)
-		return reply(conn, MHD_HTTP_METHOD_NOT_ALLOWED, notfound, sizeof(notfound) - 1);
+		return reply(s, conn, MHD_HTTP_METHOD_NOT_ALLOWED, notfound, sizeof(notfound) - 1);
 	if (strcmp(url, "/AuthZPlugin.AuthZReq") == 0)
 		return authz_req(s, conn, up);
 	if (strcmp(url, "/AuthZPlugin.AuthZRes") == 0)
-		return reply(conn, MHD_HTTP_OK, allow, sizeof(allow) - 1);
+		return reply(s, conn, MHD_HTTP_OK, allow, sizeof(allow) - 1);
 	if (strcmp(url, "/Plugin.Activate") == 0)
-		return reply(conn, MHD_HTTP_OK, activate, sizeof(activate) - 1);
-	return reply(conn, MHD_HTTP_NOT_FOUND, notfound, sizeof(notfound) - 1);
+		return reply(s, conn, MHD_HTTP_OK, activate, sizeof(activate) - 1);
+	return reply(s, conn, MHD_HTTP_NOT_FOUND, notfound, sizeof(notfound) - 1);
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
+	struct az_server *s = cls;
 	struct upload *up = *con_cls;
 
 	if (up) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		struct conn_state *cs = ci ? ci->socket_context : NULL;
+
 		free(up->buf);
 		free(up);
 		*con_cls = NULL;
+		if (cs && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && !cs->idle_after_answer) {
+			cs->idle_after_answer = true;
+			atomic_fetch_add(&s->kept_idle, 1);
+		}
+		atomic_fetch_sub(&s->inflight, 1);
+	}
+}
+
+static void connection_event(void *cls, struct MHD_Connection *conn, void **socket_context,
+			     enum MHD_ConnectionNotificationCode code)
+{
+	struct az_server *s = cls;
+	struct conn_state *cs = *socket_context;
+
+	(void)conn;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		/* NULL on ENOMEM: the connection works, a stop just cannot wait for it */
+		*socket_context = calloc(1, sizeof(struct conn_state));
+		return;
+	}
+	if (cs) {
+		if (cs->idle_after_answer)
+			atomic_fetch_sub(&s->kept_idle, 1);
+		free(cs);
+		*socket_context = NULL;
 	}
 }
 
@@ -185,6 +242,7 @@ int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
 				MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+				MHD_OPTION_NOTIFY_CONNECTION, connection_event, s,
 				MHD_OPTION_END);
 	if (!s->d) {
 		free(s);
@@ -196,7 +254,9 @@ int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot
 
 void az_server_stop(struct az_server *s)
 {
+	const struct timespec tick = {.tv_sec = 0, .tv_nsec = 5 * 1000 * 1000};
 	MHD_socket lfd;
+	int waited;
 
 	if (!s)
 		return;
@@ -207,6 +267,16 @@ void az_server_stop(struct az_server *s)
 	 * socket back; connections queued in the backlog wait for the next
 	 * instance.  Only our descriptor is closed, after the threads are gone. */
 	lfd = MHD_quiesce_daemon(s->d);
+	/* Let requests in progress finish, and let clients finish with their
+	 * keep-alive connections: every answer now says "Connection: close".
+	 * dockerd 20.10 retries a request cut off mid-way, or sent on a
+	 * connection we close under it, with an empty body (moby pkg/plugins
+	 * callWithRetry re-reads a consumed body), which can only be denied. */
+	atomic_store(&s->draining, true);
+	for (waited = 0; (atomic_load(&s->inflight) > 0 || atomic_load(&s->kept_idle) > 0) &&
+			 waited < DRAIN_MAX_MS;
+	     waited += 5)
+		nanosleep(&tick, NULL);
 	MHD_stop_daemon(s->d);
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);

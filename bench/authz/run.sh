@@ -19,7 +19,7 @@ ROUNDS=${ROUNDS:-3}
 GETS=${GETS:-2000}
 CREATES=${CREATES:-200}
 
-dw_e2e_lock
+dw_e2e_lock "$@"
 dw_tmpdir T
 dw_syslog_start "$T"
 

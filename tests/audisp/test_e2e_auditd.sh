@@ -25,7 +25,7 @@
 set -euo pipefail
 # shellcheck source=../lib/e2e.sh
 source "$DW_E2E_LIB"
-dw_e2e_lock
+dw_e2e_lock "$@"
 dw_tmpdir T
 chmod 0755 "$T"
 PORT=20530

@@ -11,7 +11,7 @@
 # Env: DW_AUDISP, DW_CLI, DW_DATA, DW_SNIPPET, DW_E2E_LIB.
 set -euo pipefail
 source "$DW_E2E_LIB"
-dw_e2e_lock
+dw_e2e_lock "$@"
 dw_tmpdir T
 HERE=$(dirname "$(readlink -f "$0")")
 PORT=20514

@@ -10,7 +10,7 @@ set -euo pipefail
 PLUGIN=$(readlink -f "$1")
 . "$(dirname "$0")/../lib/e2e.sh"
 
-dw_e2e_lock
+dw_e2e_lock "$@"
 dw_tmpdir T
 SPEC=/etc/docker/plugins/dwt-authz-e2e.spec
 mkdir -p /etc/docker/plugins
@@ -43,6 +43,14 @@ tar -C "$bb_root" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' -
 mkdir -p "$T/data" "$T/links"
 ln -s /etc "$T/links/etc"
 
+# no_container NAME: dockerd answers that NAME does not exist (a type-specific
+# inspect: a bare "docker inspect" also asks every volume plugin, and one
+# stale plugin socket anywhere on the host makes that take 15 s per call).
+no_container() {
+	local out
+	out=$(docker container inspect "$1" 2>&1) && return 1
+	grep -q 'No such container' <<<"$out" || fail "docker container inspect $1: $out"
+}
 pass=0
 ok() { pass=$((pass + 1)); dw_log "ok: $*"; }
 fail() { dw_die "$*"; }
@@ -79,7 +87,7 @@ deny_run() { # MSG ARGS... : docker run must fail with MSG; the container must n
 	fi
 	grep -qF -- "authorization denied by plugin dwt-authz-e2e: $msg" <<<"$out" ||
 		fail "docker run $*: wrong message: $out"
-	! docker inspect "$name" >/dev/null 2>&1 || fail "docker run $*: dockerd created $name"
+	no_container "$name" || fail "docker run $*: dockerd created $name"
 	ok "denied: docker run $*"
 }
 D="dockwarden: denied:"
@@ -134,7 +142,7 @@ raw() {
 		case $code in 2*) fail "raw $name: HTTP $code (accepted)";; esac
 	fi
 	if [ -n "${RAW_CHECK_NAME:-}" ]; then
-		! docker inspect "$RAW_CHECK_NAME" >/dev/null 2>&1 || fail "raw $name: dockerd created $RAW_CHECK_NAME"
+		no_container "$RAW_CHECK_NAME" || fail "raw $name: dockerd created $RAW_CHECK_NAME"
 	fi
 	ok "raw: $name -> $code ($(grep -o 'dockwarden: denied: [a-z_]*' "$T/resp" | head -1))"
 }
@@ -221,7 +229,7 @@ ok "dwt-old neither started nor changed"
 # A positive control for the raw harness: a well-formed create is accepted.
 code=$(curl -s -o "$T/resp" -w '%{http_code}' --unix-socket "$SOCK" -X POST "${J[@]}" \
 	"http://d$V/containers/create?name=dwt-raw-good" --data-binary '{"Image":"dwt-bb","User":"1000","HostConfig":{'"$HC"'}}')
-[ "$code" = 201 ] && docker inspect dwt-raw-good >/dev/null || fail "raw good create: HTTP $code $(cat "$T/resp")"
+[ "$code" = 201 ] && docker container inspect dwt-raw-good >/dev/null || fail "raw good create: HTTP $code $(cat "$T/resp")"
 ok "raw: well-formed create -> 201"
 
 # --- decisions in syslog and audit; never a secret value -------------------------

@@ -70,8 +70,15 @@ dw_sshd_start() {
 	LogLevel VERBOSE
 	SyslogFacility AUTH
 	CONF
-	"$dir/$svc" -t -f "$dir/sshd_config"
-	"$dir/$svc" -D -e -f "$dir/sshd_config" >"$dir/sshd.out" 2>&1 &
+	# Under scripts/ci-sanitize the module is built with ASan, and sshd is
+	# not: the ASan runtime must then be preloaded (DW_SANITIZE_PRELOAD).
+	local pre=()
+	if [ -n "${DW_SANITIZE_PRELOAD:-}" ]; then
+		pre=(env "LD_PRELOAD=$DW_SANITIZE_PRELOAD"
+			"ASAN_OPTIONS=detect_leaks=0:log_path=/tmp/dockwarden-sanitize/asan-sshd")
+	fi
+	"${pre[@]}" "$dir/$svc" -t -f "$dir/sshd_config"
+	"${pre[@]}" "$dir/$svc" -D -e -f "$dir/sshd_config" >"$dir/sshd.out" 2>&1 &
 	echo $! >"$dir/sshd.ownpid"
 	dw_on_exit "_dw_kill_pidfile '$dir/sshd.ownpid'"
 	dw_wait_for 20 bash -c "ss -Hltn '( sport = :$port )' | grep -q '::1'" ||

@@ -16,7 +16,7 @@ src=$(cd "${1:?usage: test_deb.sh SOURCE_ROOT}" && pwd)
 . "$src/tests/lib/e2e.sh"
 
 dw_require_root
-dw_e2e_lock
+dw_e2e_lock "$@"
 
 pkg_status() {
 	local s

@@ -11,7 +11,7 @@ here=$(dirname "$(readlink -f "$0")")
 # shellcheck source=../lib/e2e.sh
 . "$here/../lib/e2e.sh"
 . "$here/dwt_users.sh"
-dw_e2e_lock
+dw_e2e_lock "$@"
 tmp=$(mktemp -d /tmp/dwt-doctor.XXXXXX)
 dw_on_exit "dwt_cleanup; rm -rf '$tmp'"
 fail() { echo "FAIL: $*" >&2; echo "--- output:" >&2; cat "$tmp/out" >&2; exit 1; }

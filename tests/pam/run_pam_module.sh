@@ -17,7 +17,7 @@ here=$(dirname "$(readlink -f "$0")")
 . "$here/../lib/e2e.sh"
 # shellcheck source=dwt_users.sh
 . "$here/dwt_users.sh"
-dw_e2e_lock
+dw_e2e_lock "$@"
 dw_on_exit dwt_cleanup
 
 dwt_group dwt_docker

@@ -10,7 +10,7 @@ PLUGIN=$(readlink -f "$1") LOAD=$(readlink -f "$2") total=${3:-1000000}
 here=$(dirname "$(readlink -f "$0")")
 . "$here/../lib/e2e.sh"
 
-dw_e2e_lock
+dw_e2e_lock "$@"
 dw_tmpdir T
 dw_syslog_start "$T"
 

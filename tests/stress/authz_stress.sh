@@ -13,7 +13,7 @@ secs=${2:-60} clients=${3:-200} slow=${4:-20} every=${5:-5}
 here=$(dirname "$(readlink -f "$0")")
 . "$here/../lib/e2e.sh"
 
-dw_e2e_lock
+dw_e2e_lock "$@"
 dw_tmpdir T
 SPEC=/etc/docker/plugins/dwt-authz-stress.spec
 mkdir -p /etc/docker/plugins

@@ -16,7 +16,7 @@ AUDISP=$(readlink -f "$1") CLI=$(readlink -f "$2") SNIPPET=$(readlink -f "$3") G
 rounds=${5:-12}
 here=$(dirname "$(readlink -f "$0")")
 . "$here/../lib/e2e.sh"
-dw_e2e_lock
+dw_e2e_lock "$@"
 dw_tmpdir T
 PORT=20539
 export DW_AUDISP_MAX_BACKOFF_MS=300   # test-only cap on the reconnect backoff

@@ -16,7 +16,7 @@ here=$(dirname "$(readlink -f "$0")")
 . "$here/../lib/e2e.sh"
 # shellcheck source=../pam/dwt_users.sh
 . "$here/../pam/dwt_users.sh"
-dw_e2e_lock
+dw_e2e_lock "$@"
 dw_tmpdir T
 chmod 0755 "$T"
 dw_on_exit dwt_cleanup

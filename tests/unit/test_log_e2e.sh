@@ -7,7 +7,7 @@ set -euo pipefail
 probe=$1
 . "$(dirname "$0")/../lib/e2e.sh"
 
-dw_e2e_lock
+dw_e2e_lock "$@"
 dw_tmpdir dir
 dw_syslog_start "$dir"
 dw_auditd_start "$dir/audit"
