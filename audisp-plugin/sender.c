@@ -103,6 +103,15 @@ static bool past_deadline(struct sender *s)
 	return atomic_load(&s->stop) && now_ms() >= atomic_load(&s->deadline_ms);
 }
 
+/* Say once per outage that log host T is unreachable (over PROTO). */
+static void log_host_down(struct sender *s, const struct target *t, const char *proto)
+{
+	if (!s->down_logged)
+		alog(LOG_WARNING, "log host %s:%s not reachable over %s; spooling and retrying",
+		     t->host, t->port, proto);
+	s->down_logged = true;
+}
+
 /* Sleep MS, waking early when asked to stop. */
 static void nap(struct sender *s, int ms)
 {
@@ -168,10 +177,7 @@ static long long relp_batch(struct sender *s, const struct target *t, struct spo
 			relpCltSetPrivKey(clt, (char *)t->tls_key);
 	}
 	if (relpCltConnect(clt, 0, (unsigned char *)t->port, (unsigned char *)t->host) != RELP_RET_OK) {
-		if (!s->down_logged)
-			alog(LOG_WARNING, "log host %s:%s not reachable over RELP; spooling and retrying",
-			     t->host, t->port);
-		s->down_logged = true;
+		log_host_down(s, t, "RELP");
 		goto out;
 	}
 	if (spool_reader_seek(s->sp, rd, acked) < 0)
@@ -243,10 +249,7 @@ static long long tcp_batch(struct sender *s, const struct target *t, struct spoo
 		fd = -1;
 	}
 	if (fd < 0) {
-		if (!s->down_logged)
-			alog(LOG_WARNING, "log host %s:%s not reachable over TCP; spooling and retrying",
-			     t->host, t->port);
-		s->down_logged = true;
+		log_host_down(s, t, "TCP");
 		goto out;
 	}
 	if (spool_reader_seek(s->sp, rd, acked) < 0)

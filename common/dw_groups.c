@@ -40,9 +40,13 @@ static int name_ok(const char *name)
 	return 0;
 }
 
-static int lookup_primary_gid(const char *user, gid_t *gid)
+/* The gid NSS gives NAME: a user's primary group (IS_GROUP false) or a
+ * group's own gid (IS_GROUP true).  The _r buffer grows on ERANGE up to
+ * DW_NSS_BUF_MAX.  -ENOENT when there is no such entry, -EIO when NSS failed. */
+static int nss_gid(const char *name, bool is_group, gid_t *gid)
 {
-	struct passwd pw, *res = NULL;
+	struct passwd pw, *pwres = NULL;
+	struct group gr, *grres = NULL;
 	size_t sz = DW_NSS_BUF_START;
 	char *buf = NULL;
 	int ret, e;
@@ -55,7 +59,8 @@ static int lookup_primary_gid(const char *user, gid_t *gid)
 			goto out;
 		}
 		buf = nb;
-		e = getpwnam_r(user, &pw, buf, sz, &res);
+		e = is_group ? getgrnam_r(name, &gr, buf, sz, &grres)
+			     : getpwnam_r(name, &pw, buf, sz, &pwres);
 		if (e != ERANGE)
 			break;
 		if (sz >= DW_NSS_BUF_MAX) {
@@ -64,7 +69,10 @@ static int lookup_primary_gid(const char *user, gid_t *gid)
 		}
 		sz *= 2;
 	}
-	if (res) {
+	if (grres) {
+		*gid = gr.gr_gid;
+		ret = 0;
+	} else if (pwres) {
 		*gid = pw.pw_gid;
 		ret = 0;
 	} else {
@@ -89,7 +97,7 @@ int dw_user_gids(const char *user, gid_t **gids, size_t *n)
 	ret = name_ok(user);
 	if (ret < 0)
 		goto out;
-	ret = lookup_primary_gid(user, &primary);
+	ret = nss_gid(user, false, &primary);
 	if (ret < 0)
 		goto out;
 
@@ -129,39 +137,10 @@ out:
 /* gid of group NAME; -ENOENT when there is no such group. */
 static int lookup_group_gid(const char *name, gid_t *gid)
 {
-	struct group gr, *res = NULL;
-	size_t sz = DW_NSS_BUF_START;
-	char *buf = NULL;
-	int ret, e;
+	int ret = name_ok(name);
 
-	ret = name_ok(name);
-	if (ret < 0)
-		goto out;
-	for (;;) {
-		char *nb = realloc(buf, sz);
-
-		if (!nb) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		buf = nb;
-		e = getgrnam_r(name, &gr, buf, sz, &res);
-		if (e != ERANGE)
-			break;
-		if (sz >= DW_NSS_BUF_MAX) {
-			ret = -EIO;
-			goto out;
-		}
-		sz *= 2;
-	}
-	if (res) {
-		*gid = gr.gr_gid;
-		ret = 0;
-	} else {
-		ret = nss_not_found(e) ? -ENOENT : -EIO;
-	}
-out:
-	free(buf);
+	if (ret == 0)
+		ret = nss_gid(name, true, gid);
 	return ret;
 }
 

@@ -30,6 +30,16 @@ static size_t prev_component(const char *in, size_t end, size_t *comp_end)
 	return end;
 }
 
+/* "/" into OUT: 1 (its length), or -ENAMETOOLONG. */
+static ssize_t put_root(char *out, size_t outsz)
+{
+	if (outsz < 2)
+		return -ENAMETOOLONG;
+	out[0] = '/';
+	out[1] = '\0';
+	return 1;
+}
+
 /* Normalising right to left needs no scratch memory: a ".." seen first
  * simply skips the next real component to its left, and a second pass with
  * the same walk writes the kept components into place. */
@@ -53,13 +63,7 @@ ssize_t dw_path_normalize(const char *in, size_t len, char *out, size_t outsz)
 		if (pass == 1) {
 			if (total == 0) {
 				/* Everything collapsed: the root itself. */
-				if (outsz < 2) {
-					ret = -ENAMETOOLONG;
-					goto out;
-				}
-				out[0] = '/';
-				out[1] = '\0';
-				ret = 1;
+				ret = put_root(out, outsz);
 				goto out;
 			}
 			if (total + 1 > outsz) {
@@ -227,13 +231,7 @@ ssize_t dw_path_resolve(const char *path, char *out, size_t outsz)
 	}
 
 	if (rlen == 0) {
-		if (outsz < 2) {
-			ret = -ENAMETOOLONG;
-			goto out;
-		}
-		out[0] = '/';
-		out[1] = '\0';
-		ret = 1;
+		ret = put_root(out, outsz);
 		goto out;
 	}
 	if (rlen + 1 > outsz) {

@@ -137,8 +137,9 @@ int main(int argc, char **argv)
 	};
 	const char *reqfile = NULL;
 	int threads = 1, opt, i;
-	struct worker *w;
-	double *all, t0, el;
+	struct worker *w = NULL;
+	double *all = NULL, t0, el;
+	int status = 1, started;
 	size_t n = 0;
 	long errors = 0;
 	FILE *f;
@@ -159,23 +160,44 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	f = fopen(reqfile, "rb");
-	if (!f)
+	if (!f) {
+		perror(reqfile);
 		return 1;
+	}
 	req = malloc(8u << 20);
+	w = calloc((size_t)threads, sizeof(*w));
+	if (!req || !w) {
+		fprintf(stderr, "azload: out of memory\n");
+		fclose(f);
+		goto out;
+	}
 	req_len = fread(req, 1, 8u << 20, f);
 	fclose(f);
-	w = calloc((size_t)threads, sizeof(*w));
-	for (i = 0; i < threads; i++)
+	for (i = 0; i < threads; i++) {
 		w[i].lat = malloc(MAX_SAMPLES * sizeof(double));
+		if (!w[i].lat) {
+			fprintf(stderr, "azload: out of memory\n");
+			goto out;
+		}
+	}
 	t0 = now();
-	for (i = 0; i < threads; i++)
-		pthread_create(&w[i].t, NULL, run, &w[i]);
-	for (i = 0; i < threads; i++)
+	for (started = 0; started < threads; started++)
+		if (pthread_create(&w[started].t, NULL, run, &w[started]) != 0) {
+			fprintf(stderr, "azload: pthread_create failed\n");
+			break;
+		}
+	for (i = 0; i < started; i++)
 		pthread_join(w[i].t, NULL);
+	if (started < threads)
+		goto out;
 	el = now() - t0;
 	for (i = 0; i < threads; i++)
 		n += w[i].n;
 	all = malloc((n ? n : 1) * sizeof(double));
+	if (!all) {
+		fprintf(stderr, "azload: out of memory\n");
+		goto out;
+	}
 	n = 0;
 	for (i = 0; i < threads; i++) {
 		memcpy(all + n, w[i].lat, w[i].n * sizeof(double));
@@ -187,5 +209,12 @@ int main(int argc, char **argv)
 	       "\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f}\n",
 	       n, errors, threads, el, (double)n / el, n ? all[n / 2] : 0, n ? all[n * 9 / 10] : 0,
 	       n ? all[n * 99 / 100] : 0);
-	return errors ? 1 : 0;
+	status = errors ? 1 : 0;
+out:
+	for (i = 0; w && i < threads; i++)
+		free(w[i].lat);
+	free(w);
+	free(all);
+	free(req);
+	return status;
 }

@@ -3,21 +3,30 @@
 #
 # 1. In-process decision cost (envelope + base64 + body + rules): typical
 #    containers/create body and a ~1 MiB body.
-# 2. The plugin over its socket (azload, keep-alive): median service time of
-#    one AuthZReq, and AuthZReq/s with 4 client threads.
+# 2. The plugin over its socket (azload, keep-alive) against the minimal
+#    allow-all C plugin (allowall.c), in interleaved rounds: p50 of one
+#    AuthZReq, AuthZReq/s with 4 client threads, p50 with a ~1 MiB body.
 # 3. A real dockerd, three side by side (no plugin / allow-all C plugin /
 #    dockwarden), measured in interleaved rounds: GET /containers/json and
 #    POST /containers/create medians and ratios.
 # Decision logging is live (a private rsyslogd on /dev/log) as in production.
+# Every measurement is repeated ROUNDS times (>= 3); the table rows (six
+# tab-separated fields, see bench/README.md) carry the median over the rounds.
 set -euo pipefail
 B=$(readlink -f "${1:?usage: run.sh BUILD_DIR}")
 HERE=$(dirname "$(readlink -f "$0")")
 . "$HERE/../../tests/lib/e2e.sh"
 AZ=$B/authz-plugin/dockwarden-authz
 LOAD=$B/bench/authz/azload
-ROUNDS=${ROUNDS:-3}
-GETS=${GETS:-2000}
-CREATES=${CREATES:-200}
+ROUNDS=${ROUNDS:-5}        # repetitions of every measurement (medians over these)
+EVALS=${EVALS:-20000}      # in-process decisions per round, typical body
+EVALS_BIG=${EVALS_BIG:-100} # ... 1 MiB body
+LAT=${LAT:-5000}           # AuthZReqs per round, 1 client
+SECS=${SECS:-3}            # seconds per round, 4 clients
+BIG=${BIG:-100}            # 1 MiB AuthZReqs per round
+GETS=${GETS:-1000}         # GET /containers/json per round and dockerd
+CREATES=${CREATES:-100}    # POST /containers/create per round and dockerd
+[ "$ROUNDS" -ge 3 ] || { echo "run.sh: ROUNDS must be at least 3 (medians)" >&2; exit 2; }
 
 dw_e2e_lock "$@"
 dw_tmpdir T
@@ -58,26 +67,48 @@ open(t + "/create.http", "wb").write(
     b"Content-Length: %d\r\n\r\n" % len(cb) + cb)
 PY
 
-echo "== 1. in-process decision (no HTTP)"
-"$B/bench/authz/azbench_eval" "$T/typical.env" 50000
-"$B/bench/authz/azbench_eval" "$T/big.env" 300
+# sample KEY FIELD CMD...: run CMD (prints one JSON line), show the line and
+# record its FIELD as one sample of KEY (summarised at the end).
+sample() {
+	local key=$1 field=$2 out
+	shift 2
+	out=$("$@")
+	printf '  %-22s %s\n' "$key" "$out"
+	printf '%s %s\n' "$key" "$(python3 -c 'import json,sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$field" <<<"$out")" >>"$T/samples"
+}
+: >"$T/samples"
 
-echo "== 2. plugin over its unix socket (keep-alive, logging on)"
+echo "== 1. in-process decision (no HTTP), $ROUNDS rounds"
+for r in $(seq 1 "$ROUNDS"); do
+	sample eval-typical p50_us "$B/bench/authz/azbench_eval" "$T/typical.env" "$EVALS"
+	sample eval-big p50_us "$B/bench/authz/azbench_eval" "$T/big.env" "$EVALS_BIG"
+done
+
+echo "== 2. plugin over its unix socket (keep-alive, logging on) vs allow-all, $ROUNDS rounds"
 "$AZ" --socket "$T/dw.sock" --policy "$T/none.json" --foreground 2>"$T/dw.err" &
 echo $! >"$T/dw.pid"
 dw_on_exit "_dw_kill_pidfile '$T/dw.pid'"
-dw_wait_for 10 test -S "$T/dw.sock"
-echo -n "typical, 1 client:   "; "$LOAD" --socket "$T/dw.sock" --request "$T/typical.http" --count 20000
-echo -n "typical, 4 clients:  "; "$LOAD" --socket "$T/dw.sock" --request "$T/typical.http" --threads 4 --seconds 5
-echo -n "1 MiB body, 1 client: "; "$LOAD" --socket "$T/dw.sock" --request "$T/big.http" --count 300
 "$B/bench/authz/allowall" "$T/aa.sock" &
 echo $! >"$T/aa.pid"
 dw_on_exit "_dw_kill_pidfile '$T/aa.pid'"
+dw_wait_for 10 test -S "$T/dw.sock"
 dw_wait_for 10 test -S "$T/aa.sock"
-echo -n "allow-all floor, typical, 1 client:  "; "$LOAD" --socket "$T/aa.sock" --request "$T/typical.http" --count 20000
-echo -n "allow-all floor, typical, 4 clients: "; "$LOAD" --socket "$T/aa.sock" --request "$T/typical.http" --threads 4 --seconds 5
+declare -A SOCK=([dw]="$T/dw.sock" [aa]="$T/aa.sock")
+for r in $(seq 1 "$ROUNDS"); do
+	echo " round $r"
+	for k in dw aa; do
+		sample "$k-lat" p50_us "$LOAD" --socket "${SOCK[$k]}" --request "$T/typical.http" --count "$LAT"
+	done
+	for k in dw aa; do
+		sample "$k-rps" rps "$LOAD" --socket "${SOCK[$k]}" --request "$T/typical.http" --threads 4 --seconds "$SECS"
+	done
+	for k in dw aa; do
+		sample "$k-big" p50_us "$LOAD" --socket "${SOCK[$k]}" --request "$T/big.http" --count "$BIG"
+	done
+done
+echo "dockwarden-authz after section 2: $(grep -E '^VmRSS' "/proc/$(cat "$T/dw.pid")/status")"
 
-echo "== 3. through dockerd: none vs allow-all vs dockwarden"
+echo "== 3. through dockerd: none vs allow-all vs dockwarden, $ROUNDS rounds"
 mkdir -p /etc/docker/plugins
 echo "unix://$T/aa.sock" >/etc/docker/plugins/dwt-authz-bench-allow.spec
 echo "unix://$T/dw.sock" >/etc/docker/plugins/dwt-authz-bench-dw.spec
@@ -91,25 +122,47 @@ for k in none allowall dockwarden; do
 	dw_dockerd_start "$T/d-$k" ${ARGS[$k]}
 	tar -C "$root" -c . | docker import - dwt-bb >/dev/null
 done
-p50() { python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["p50_us"])'; }
-declare -A G C
 for r in $(seq 1 "$ROUNDS"); do
 	for k in none allowall dockwarden; do
-		G[$k]+="$("$LOAD" --socket "$T/d-$k/docker.sock" --request "$T/get.http" --count "$GETS" | p50) "
+		sample "get-$k" p50_us "$LOAD" --socket "$T/d-$k/docker.sock" --request "$T/get.http" --count "$GETS"
 	done
 done
 for r in $(seq 1 "$ROUNDS"); do
 	for k in none allowall dockwarden; do
-		C[$k]+="$("$LOAD" --socket "$T/d-$k/docker.sock" --request "$T/create.http" --count "$CREATES" --expect 201 | p50) "
+		sample "create-$k" p50_us "$LOAD" --socket "$T/d-$k/docker.sock" --request "$T/create.http" --count "$CREATES" --expect 201
 	done
 done
-python3 - "${G[none]}" "${G[allowall]}" "${G[dockwarden]}" "${C[none]}" "${C[allowall]}" "${C[dockwarden]}" <<'PY'
-import statistics, sys
-g = [statistics.median(map(float, a.split())) for a in sys.argv[1:4]]
-c = [statistics.median(map(float, a.split())) for a in sys.argv[4:7]]
+echo "plugin log lines written: $(grep -c 'dockwarden-authz: ' "$T/syslog.log")"
+
+# Medians over the rounds: the readable summary, then the table rows.
+python3 - "$T/samples" <<'PY'
+import collections, statistics, sys
+s = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    k, v = line.split()
+    s[k].append(float(v))
+m = {k: statistics.median(v) for k, v in s.items()}
+n = min(len(v) for v in s.values())
+
 print("%-24s %10s %10s %11s %18s %18s" % ("median latency (us)", "no plugin", "allow-all", "dockwarden",
       "dockwarden/allow", "dockwarden/none"))
-for name, v in (("GET /containers/json", g), ("POST /containers/create", c)):
+for name, k in (("GET /containers/json", "get"), ("POST /containers/create", "create")):
+    v = [m[k + "-none"], m[k + "-allowall"], m[k + "-dockwarden"]]
     print("%-24s %10.1f %10.1f %11.1f %18.3f %18.3f" % (name, v[0], v[1], v[2], v[2] / v[1], v[2] / v[0]))
+
+def row(name, value, unit, base_name=None, base=None, fmt="%.1f"):
+    if base_name is None:
+        print("\t".join((name, fmt % value, unit, "-", "-", "-")))
+    else:
+        print("\t".join((name, fmt % value, unit, base_name, fmt % base, "%.2f" % (value / base))))
+
+print("table rows (medians over %d rounds):" % n)
+row("AuthZ decision in-process p50, typical create body", m["eval-typical"], "us/decision")
+row("AuthZ decision in-process p50, 1 MiB body", m["eval-big"], "us/decision")
+row("AuthZReq round trip p50, 1 client", m["dw-lat"], "us/request", "allow-all plugin", m["aa-lat"])
+row("AuthZReq throughput, 4 clients", m["dw-rps"], "requests/s", "allow-all plugin", m["aa-rps"], "%.0f")
+row("AuthZReq round trip p50, 1 MiB body", m["dw-big"], "us/request", "allow-all plugin", m["aa-big"])
+for name, k in (("GET /containers/json", "get"), ("POST /containers/create", "create")):
+    row(name + " via dockerd, p50", m[k + "-dockwarden"], "us/request", "no plugin", m[k + "-none"])
+    row(name + " via dockerd, p50", m[k + "-dockwarden"], "us/request", "allow-all plugin", m[k + "-allowall"])
 PY
-echo "plugin log lines written: $(grep -c 'dockwarden-authz: ' "$T/syslog.log")"

@@ -13,7 +13,8 @@
  * CPU time of the calling thread (user + kernel, CLOCK_THREAD_CPUTIME_ID):
  * on a loaded machine waiting for a CPU inflates wall time of both stacks
  * alike, and CPU time shows what the module itself costs.  Not a test:
- * prints numbers. */
+ * prints numbers, and for each case the table rows bench/run-all collects
+ * (median over the N interleaved runs, wall and CPU, against pam_unix alone). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -157,6 +158,18 @@ static void run(const char *label, const char *user, const char *rhost, const ch
 		if (k > 1 && differ[k] > 0)
 			printf(" [answer differs %d/%d]", differ[k], n);
 		printf("\n");
+	}
+	/* table rows for bench/run-all (six tab-separated fields, see
+	 * bench/README.md): each stack with a module against pam_unix alone,
+	 * measured interleaved in this same loop */
+	for (k = 1; k < nstacks; k++) {
+		double w = pct(wall[k], n, 0.5), w0 = pct(wall[0], n, 0.5);
+		double c1 = pct(cpu[k], n, 0.5), c0 = pct(cpu[0], n, 0.5);
+
+		printf("account check pam_unix %s: %s, wall\t%.1f\tus/check\t%s\t%.1f\t%.2f\n",
+		       names[k], label, w, names[0], w0, w / w0);
+		printf("account check pam_unix %s: %s, CPU\t%.1f\tus/check\t%s\t%.1f\t%.2f\n",
+		       names[k], label, c1, names[0], c0, c1 / c0);
 	}
 	fflush(stdout);
 	for (k = 0; k < nstacks; k++) {

@@ -7,7 +7,8 @@
 # users dwt_b_guarded (in group dwt_b_docker, trusted) and dwt_b_other, and
 # removes them again.  Decisions are logged as in production: to syslog
 # (/dev/log; dropped when nothing listens) and to the audit log when auditd
-# runs - so the numbers include the logging cost.
+# runs - so the numbers include the logging cost.  Prints the table rows of
+# bench/run-all (bench/README.md) for each case, wall and CPU time.
 set -euo pipefail
 build=$(readlink -f "${1:?usage: run.sh BUILDDIR [ITERATIONS]}")
 n=${2:-2000}
@@ -17,10 +18,15 @@ for r in "${@:4}"; do refs+=("$(readlink -f "$r")"); done
 here=$(dirname "$(readlink -f "$0")")
 [ "$(id -u)" = 0 ] || { echo "bench/pam: needs root" >&2; exit 1; }
 
+# Under the global e2e lock (re-executes this script under flock(1)): the
+# module logs to /dev/log and the audit log, which an e2e test may own, and
+# a concurrent test would skew the timings.
+. "$here/../../tests/lib/e2e.sh"
+dw_e2e_lock "$@"
 . "$here/../../tests/pam/dwt_users.sh"
 tmp=$(mktemp -d /tmp/dwt-pam-bench-run.XXXXXX)
 chmod 0755 "$tmp"
-trap 'dwt_cleanup; rm -rf "$tmp"' EXIT
+dw_on_exit 'dwt_cleanup; rm -rf "$tmp"'
 
 dwt_group dwt_b_docker
 dwt_user dwt_b_guarded users dwt_b_docker

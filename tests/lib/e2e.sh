@@ -38,7 +38,8 @@ dw_require_root() {
 }
 
 # dw_e2e_lock "$@": run the rest of the calling script under the global e2e
-# lock, waiting up to DW_E2E_LOCK_WAIT seconds (default 30 minutes).
+# lock, waiting up to DW_E2E_LOCK_WAIT seconds (default 4 minutes: meson runs
+# e2e tests one at a time, so a longer wait means a stuck run elsewhere).
 #
 # The script re-executes itself under flock(1) -o: flock holds the lock and
 # the script (and every daemon it starts) never has the lock's descriptor, so
@@ -53,7 +54,7 @@ dw_e2e_lock() {
 		flock -n "$DW_E2E_LOCK" true 2>/dev/null || dw_log "waiting for $DW_E2E_LOCK (another e2e test is running)"
 		export DW_E2E_LOCK_HELD=$DW_E2E_LOCK
 		trap - EXIT
-		exec flock -o -E 75 -w "${DW_E2E_LOCK_WAIT:-1800}" "$DW_E2E_LOCK" "$BASH" "$_DW_SELF" "$@"
+		exec flock -o -E 75 -w "${DW_E2E_LOCK_WAIT:-240}" "$DW_E2E_LOCK" "$BASH" "$_DW_SELF" "$@"
 	fi
 	# Only the outermost script reaps: a nested one runs beside its caller's daemons.
 	if [ "${DW_E2E_REAPED:-}" != 1 ]; then

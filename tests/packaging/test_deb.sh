@@ -264,6 +264,17 @@ if [ "$have_audisp" = 1 ]; then
 	fi
 fi
 
+# --- 7b. the demo, on the installed binaries -----------------------------------------------
+# scripts/demo with DW_DEMO_INSTALLED=1 runs every step against /usr/sbin,
+# /usr/bin and the PAM module directory instead of a build tree.
+if [ "$have_authz$have_audisp$have_pam" = 111 ]; then
+	if DW_DEMO_INSTALLED=1 "$src/scripts/demo" >"$T/demo.log" 2>&1; then
+		ok "scripts/demo passes on the installed package ($(grep -E '^   .* (ok|FAIL)$' "$T/demo.log" | grep -c ' ok$') steps, $(grep -o 'Summary ([0-9]* s)' "$T/demo.log"))"
+	else
+		bad "scripts/demo on the installed package: $(tail -n 25 "$T/demo.log")"
+	fi
+fi
+
 # --- 8. the PAM module: libpam loads it by bare name from the package's directory ----------
 if [ "$have_pam" = 1 ]; then
 	check "pam_dockwarden.so dlopens with RTLD_NOW and exports pam_sm_acct_mgmt" \
