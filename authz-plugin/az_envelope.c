@@ -137,6 +137,12 @@ int az_envelope_parse(const char *buf, size_t len, struct az_envelope *env, char
 	int rc = -1;
 
 	memset(env, 0, sizeof(*env));
+	if (len == 0) {
+		/* What dockerd 20.10 sends when it retries a request a plugin
+		 * restart cut off: the retry re-reads an already consumed body. */
+		snprintf(why, whysz, "AuthZReq is empty");
+		goto out;
+	}
 	if (find_body(buf, len, &vs, &ve)) {
 		small = malloc(len - (ve - vs) + 1);
 		if (!small) {

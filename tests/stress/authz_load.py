@@ -35,7 +35,7 @@ lock = threading.Lock()
 stats = {"get": 0, "deny": 0, "failed": 0, "slow_reconnects": 0, "kills": 0, "terms": 0,
          "killed_inflight": 0}
 sigkill_times = []
-EMPTY_DENIAL = b"dockwarden: denied: request: AuthZReq is not a JSON object (byte 0)"
+EMPTY_DENIAL = b"dockwarden: denied: request: AuthZReq is empty"
 
 
 def after_sigkill():
