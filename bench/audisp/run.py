@@ -9,7 +9,7 @@ RELP -> a real rsyslog -> file) and `dockwarden verify`, in one run:
 
 Usage: bench/audisp/run.py BUILDDIR [EVENTS [REPS]]
        (root; port 20540; never a test; EVENTS per run, default 50000;
-       REPS rounds over the three modes, interleaved, default 3, at least 3)
+       REPS rounds over the three modes, interleaved, default 5, at least 3)
 Reports records/s, CPU per record (user+sys of the plugin, getrusage) and
 bytes per record stored on the log host, for every run and as medians over
 the rounds; then the table rows of bench/run-all (six tab-separated fields,
@@ -136,7 +136,7 @@ def main():
     take_e2e_lock()
     build = os.path.abspath(sys.argv[1])
     events = int(sys.argv[2]) if len(sys.argv) > 2 else 50000
-    reps = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    reps = int(sys.argv[3]) if len(sys.argv) > 3 else 5
     if reps < 3:
         sys.exit("bench/audisp: REPS must be at least 3 (medians)")
 
