@@ -238,7 +238,6 @@ int dw_policy_load_buffer(const char *name, const char *buf, size_t len,
 			  dw_diag_fn diag, void *ctx, struct dw_policy **out)
 {
 	struct dw_vctx c = { 0 };
-	struct dw_pos_index *pos = NULL;
 	struct dw_policy *p = NULL;
 	json_error_t jerr;
 	json_t *root;
@@ -248,6 +247,8 @@ int dw_policy_load_buffer(const char *name, const char *buf, size_t len,
 	if (!name)
 		name = "<buffer>";
 	c.file = name;
+	c.src = buf;
+	c.srclen = len;
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		/* jansson's own position; an empty file says column 0, which
@@ -257,10 +258,6 @@ int dw_policy_load_buffer(const char *name, const char *buf, size_t len,
 			     jerr.line > 0 ? (jerr.column > 0 ? jerr.column : 1) : 0, jerr.text);
 		return -EINVAL;
 	}
-	r = dw_pos_index_build(buf, len, &pos);
-	if (r == -ENOMEM)
-		goto out;
-	c.pos = pos;  /* NULL on a scanner surprise: messages lose positions only */
 	r = policy_new_default(name, &p);
 	if (r < 0)
 		goto out;
@@ -276,7 +273,7 @@ out:
 	if (r == -ENOMEM && diag)
 		diag(ctx, name, 0, 0, "out of memory");
 	policy_free(p);
-	dw_pos_index_free(pos);
+	dw_pos_index_free(c.pos);
 	json_decref(root);
 	return r;
 }

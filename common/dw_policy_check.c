@@ -67,6 +67,12 @@ static void vctx_add(struct dw_vctx *c, const char *ptr, char *msg)
 		c->items = nv;
 		c->cap = ncap;
 	}
+	if (!c->pos_tried) {
+		c->pos_tried = true;
+		/* NULL on a scanner surprise: messages lose positions only */
+		if (c->src && dw_pos_index_build(c->src, c->srclen, &c->pos) == -ENOMEM)
+			c->oom = true;
+	}
 	it = &c->items[c->n];
 	(void)dw_pos_index_lookup(c->pos, ptr, &it->line, &it->col);
 	it->seq = c->n;

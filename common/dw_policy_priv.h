@@ -27,7 +27,13 @@ struct dw_diag_item {
 
 struct dw_vctx {
 	const char *file;
-	const struct dw_pos_index *pos;
+	/* Positions are only needed for a diagnostic: the index over SRC is
+	 * built on the first one (a valid file, the PAM module's every call,
+	 * never pays for it). */
+	const char *src;
+	size_t srclen;
+	struct dw_pos_index *pos;
+	bool pos_tried;
 	struct dw_diag_item *items;
 	size_t n;
 	size_t cap;
