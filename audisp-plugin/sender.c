@@ -34,6 +34,8 @@ struct sender {
 	relpEngine_t *engine;
 	int max_backoff_ms;
 	bool down_logged;
+	bool tls_verifies;       /* librelp's OpenSSL backend is in use */
+	bool tls_refusal_logged;
 };
 
 int target_parse(const char *s, struct target *t, char *why, size_t whysz)
@@ -145,6 +147,25 @@ static void on_relp_generic_err(char *objinfo, char *errmsg, relpRetVal code)
 	(void)code;
 }
 
+/* Whether relp+tls:// to T authenticates the log host; says why not once.
+ * librelp authenticates the server only with a client certificate of our own
+ * (without one it runs anonymous TLS) and a CA to check the server's chain
+ * against: anything less would hand the records to whoever answers. */
+static bool tls_usable(struct sender *s, const struct target *t)
+{
+	const char *why = NULL;
+
+	if (!s->tls_verifies)
+		why = "librelp has no OpenSSL backend, and its GnuTLS one does not check the server's certificate chain";
+	else if (!t->tls_ca[0] || !t->tls_cert[0] || !t->tls_key[0])
+		why = "forward.tls_ca, forward.tls_cert and forward.tls_key must all be set";
+	if (why && !s->tls_refusal_logged)
+		alog(LOG_ERR, "not connecting to %s:%s over RELP/TLS: %s; records stay spooled",
+		     t->host, t->port, why);
+	s->tls_refusal_logged = why != NULL;
+	return why == NULL;
+}
+
 /* One RELP batch: connect, send, close.  Returns the seq acknowledged by this
  * batch (0 = none) or -1 on failure. */
 static long long relp_batch(struct sender *s, const struct target *t, struct spool_reader *rd,
@@ -158,6 +179,8 @@ static long long relp_batch(struct sender *s, const struct target *t, struct spo
 	long long result = -1;
 
 	atomic_store(&s->relp_errors, 0);
+	if (t->kind == TARGET_RELP_TLS && !tls_usable(s, t))
+		return -1;
 	if (relpEngineCltConstruct(s->engine, &clt) != RELP_RET_OK)
 		return -1;
 	relpCltSetUsrPtr(clt, s);
@@ -167,14 +190,11 @@ static long long relp_batch(struct sender *s, const struct target *t, struct spo
 	if (t->kind == TARGET_RELP_TLS) {
 		if (relpCltEnableTLS(clt) != RELP_RET_OK)
 			goto out;
-		if (t->tls_ca[0]) {
-			relpCltSetCACert(clt, (char *)t->tls_ca);
-			relpCltSetAuthMode(clt, (char *)"certvalid");
-		}
-		if (t->tls_cert[0])
-			relpCltSetOwnCert(clt, (char *)t->tls_cert);
-		if (t->tls_key[0])
-			relpCltSetPrivKey(clt, (char *)t->tls_key);
+		if (relpCltSetCACert(clt, (char *)t->tls_ca) != RELP_RET_OK ||
+		    relpCltSetAuthMode(clt, (char *)"certvalid") != RELP_RET_OK ||
+		    relpCltSetOwnCert(clt, (char *)t->tls_cert) != RELP_RET_OK ||
+		    relpCltSetPrivKey(clt, (char *)t->tls_key) != RELP_RET_OK)
+			goto out;
 	}
 	if (relpCltConnect(clt, 0, (unsigned char *)t->port, (unsigned char *)t->host) != RELP_RET_OK) {
 		log_host_down(s, t, "RELP");
@@ -360,6 +380,11 @@ int sender_start(struct spool *sp, const struct target *t, struct sender **out)
 		goto fail;
 	}
 	relpEngineSetDbgprint(s->engine, relp_dbg);
+	/* librelp's GnuTLS backend (its default) never validates the server's
+	 * certificate chain in "certvalid" mode: a server with a certificate from
+	 * any CA, or self-signed, would get the records.  The OpenSSL backend
+	 * checks the chain against tls_ca.  Without it relp+tls:// is refused. */
+	s->tls_verifies = relpEngineSetTLSLibByName(s->engine, "openssl") == RELP_RET_OK;
 	relpEngineSetOnErr(s->engine, on_relp_err);
 	relpEngineSetOnGenericErr(s->engine, on_relp_generic_err);
 	relpEngineSetEnableCmd(s->engine, (unsigned char *)"syslog", eRelpCmdState_Required);

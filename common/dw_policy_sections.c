@@ -392,6 +392,15 @@ int dw_policy_parse_forward(struct dw_vctx *c, const json_t *root, struct dw_pol
 		r = worst(r, get_path(c, &k, v, true, &p->forward.tls_key));
 	if (FIELD("host_id"))
 		r = worst(r, get_host_id(c, &k, v, &p->forward.host_id));
+	/* librelp takes TLS without a client certificate for anonymous TLS,
+	 * and without a CA it authenticates nobody: both ends must be known. */
+	if (r >= 0 && strncmp(p->forward.target, "relp+tls://", 11) == 0 &&
+	    (!p->forward.tls_ca[0] || !p->forward.tls_cert[0] || !p->forward.tls_key[0])) {
+		dw_where_key(&k, &w, "target");
+		dw_vctx_where_error(c, &k, "relp+tls:// needs forward.tls_ca, forward.tls_cert and "
+				    "forward.tls_key (the log host's CA, this host's certificate and key)");
+		r = worst(r, -EINVAL);
+	}
 #undef FIELD
 	return r;
 }
