@@ -22,6 +22,11 @@
 #define RELP_TIMEOUT_S 10
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 30000
+#define TLS_FAIL_FACTOR 20
+/* A batch short of BATCH_RECORDS starts at least this long after the one
+ * before: a trickle of events then costs a few connections a second, not
+ * one per event (each RELP/TLS session also leaks 16 bytes in librelp 1.11). */
+#define BATCH_GAP_MS 250
 
 struct sender {
 	struct spool *sp;
@@ -34,8 +39,11 @@ struct sender {
 	relpEngine_t *engine;
 	int max_backoff_ms;
 	bool down_logged;
-	bool tls_verifies;       /* librelp's OpenSSL backend is in use */
 	bool tls_refusal_logged;
+	/* Set by librelp's error callback (on the sender thread, inside
+	 * relpCltConnect) when TLS with the log host failed, and why. */
+	bool tls_failed;
+	char tls_why[200];
 };
 
 int target_parse(const char *s, struct target *t, char *why, size_t whysz)
@@ -114,24 +122,47 @@ static void log_host_down(struct sender *s, const struct target *t, const char *
 	s->down_logged = true;
 }
 
-/* Sleep MS, waking early when asked to stop. */
+/* Sleep MS; once asked to stop, no later than the drain deadline.  (Not
+ * earlier: a retry loop draining to a refusing log host would otherwise
+ * reconnect as fast as it can until the deadline.) */
 static void nap(struct sender *s, int ms)
 {
+	const struct timespec tick = { 0, 20 * 1000000L };
 	long long until = now_ms() + ms;
-	while (!atomic_load(&s->stop) && now_ms() < until) {
-		struct timespec ts = { 0, 20 * 1000000L };
-		nanosleep(&ts, NULL);
+
+	for (;;) {
+		long long end = until;
+
+		if (atomic_load(&s->stop) && atomic_load(&s->deadline_ms) < end)
+			end = atomic_load(&s->deadline_ms);
+		if (now_ms() >= end)
+			break;
+		nanosleep(&tick, NULL);
 	}
 }
 
 static void on_relp_err(void *usr, char *objinfo, char *errmsg, relpRetVal code)
 {
 	struct sender *s = usr;
-	if (s)
-		atomic_fetch_add(&s->relp_errors, 1);
+
 	(void)objinfo;
-	(void)errmsg;
-	(void)code;
+	if (!s)
+		return;
+	atomic_fetch_add(&s->relp_errors, 1);
+	switch (code) {
+	case RELP_RET_ERR_TLS_SETUP:
+	case RELP_RET_AUTH_ERR_FP:
+	case RELP_RET_AUTH_ERR_NAME:
+	case RELP_RET_AUTH_NO_CERT:
+	case RELP_RET_AUTH_CERT_INVL:
+	case RELP_RET_ERR_TLS_HANDS:
+	case RELP_RET_ERR_TLS:
+		s->tls_failed = true;
+		snprintf(s->tls_why, sizeof(s->tls_why), "%s", errmsg ? errmsg : "TLS error");
+		break;
+	default:
+		break;
+	}
 }
 
 /* librelp calls its debug hook unconditionally; it must not be NULL. */
@@ -147,7 +178,7 @@ static void on_relp_generic_err(char *objinfo, char *errmsg, relpRetVal code)
 	(void)code;
 }
 
-/* Whether relp+tls:// to T authenticates the log host; says why not once.
+/* Whether relp+tls:// to T can authenticate the log host; says why not once.
  * librelp authenticates the server only with a client certificate of our own
  * (without one it runs anonymous TLS) and a CA to check the server's chain
  * against: anything less would hand the records to whoever answers. */
@@ -155,9 +186,7 @@ static bool tls_usable(struct sender *s, const struct target *t)
 {
 	const char *why = NULL;
 
-	if (!s->tls_verifies)
-		why = "librelp has no OpenSSL backend, and its GnuTLS one does not check the server's certificate chain";
-	else if (!t->tls_ca[0] || !t->tls_cert[0] || !t->tls_key[0])
+	if (!t->tls_ca[0] || !t->tls_cert[0] || !t->tls_key[0])
 		why = "forward.tls_ca, forward.tls_cert and forward.tls_key must all be set";
 	if (why && !s->tls_refusal_logged)
 		alog(LOG_ERR, "not connecting to %s:%s over RELP/TLS: %s; records stay spooled",
@@ -167,7 +196,7 @@ static bool tls_usable(struct sender *s, const struct target *t)
 }
 
 /* One RELP batch: connect, send, close.  Returns the seq acknowledged by this
- * batch (0 = none) or -1 on failure. */
+ * batch (0 = none), -1 on failure, -2 when TLS with the log host failed. */
 static long long relp_batch(struct sender *s, const struct target *t, struct spool_reader *rd,
 			    uint64_t acked)
 {
@@ -190,14 +219,31 @@ static long long relp_batch(struct sender *s, const struct target *t, struct spo
 	if (t->kind == TARGET_RELP_TLS) {
 		if (relpCltEnableTLS(clt) != RELP_RET_OK)
 			goto out;
+		/* "name": the chain must lead to tls_ca AND the certificate must
+		 * name the host we dialled (CN or a DNS subjectAltName).  librelp
+		 * 1.11's GnuTLS backend (Debian's default) does not check the
+		 * chain at all in "certvalid" mode, and its OpenSSL backend leaks
+		 * the peer certificate on every connection. */
 		if (relpCltSetCACert(clt, (char *)t->tls_ca) != RELP_RET_OK ||
-		    relpCltSetAuthMode(clt, (char *)"certvalid") != RELP_RET_OK ||
+		    relpCltSetAuthMode(clt, (char *)"name") != RELP_RET_OK ||
+		    relpCltAddPermittedPeer(clt, (char *)t->host) != RELP_RET_OK ||
 		    relpCltSetOwnCert(clt, (char *)t->tls_cert) != RELP_RET_OK ||
 		    relpCltSetPrivKey(clt, (char *)t->tls_key) != RELP_RET_OK)
 			goto out;
 	}
+	s->tls_failed = false;
 	if (relpCltConnect(clt, 0, (unsigned char *)t->port, (unsigned char *)t->host) != RELP_RET_OK) {
-		log_host_down(s, t, "RELP");
+		if (s->tls_failed) {
+			/* Not an outage but a log host we must not trust (or our
+			 * own TLS setup): say so, and retry rarely. */
+			if (!s->down_logged)
+				alog(LOG_ERR, "TLS with log host %s:%s failed: %s; records stay spooled",
+				     t->host, t->port, s->tls_why);
+			s->down_logged = true;
+			result = -2;
+		} else {
+			log_host_down(s, t, "RELP");
+		}
 		goto out;
 	}
 	if (spool_reader_seek(s->sp, rd, acked) < 0)
@@ -313,6 +359,7 @@ static void *run(void *arg)
 	struct sender *s = arg;
 	struct spool_reader rd;
 	int backoff = BACKOFF_MIN_MS;
+	long long last_batch = 0;
 
 	spool_reader_init(&rd);
 	for (;;) {
@@ -335,8 +382,18 @@ static void *run(void *arg)
 			nap(s, 500);
 			continue;
 		}
+		if (!atomic_load(&s->stop) && durable - acked < BATCH_RECORDS &&
+		    now_ms() - last_batch < BATCH_GAP_MS)
+			nap(s, (int)(BATCH_GAP_MS - (now_ms() - last_batch)));
+		last_batch = now_ms();
 		got = t.kind == TARGET_TCP ? tcp_batch(s, &t, &rd, acked) : relp_batch(s, &t, &rd, acked);
 		if (got < 0) {
+			/* -2: TLS authentication failed.  That will not mend by
+			 * itself, and librelp 1.11 leaks each failed TLS session
+			 * (about 50 kB): retry at TLS_FAIL_FACTOR times the
+			 * longest backoff (10 minutes by default). */
+			if (got == -2)
+				backoff = s->max_backoff_ms * TLS_FAIL_FACTOR;
 			nap(s, backoff);
 			backoff = backoff * 2 > s->max_backoff_ms ? s->max_backoff_ms : backoff * 2;
 			continue;
@@ -380,11 +437,6 @@ int sender_start(struct spool *sp, const struct target *t, struct sender **out)
 		goto fail;
 	}
 	relpEngineSetDbgprint(s->engine, relp_dbg);
-	/* librelp's GnuTLS backend (its default) never validates the server's
-	 * certificate chain in "certvalid" mode: a server with a certificate from
-	 * any CA, or self-signed, would get the records.  The OpenSSL backend
-	 * checks the chain against tls_ca.  Without it relp+tls:// is refused. */
-	s->tls_verifies = relpEngineSetTLSLibByName(s->engine, "openssl") == RELP_RET_OK;
 	relpEngineSetOnErr(s->engine, on_relp_err);
 	relpEngineSetOnGenericErr(s->engine, on_relp_generic_err);
 	relpEngineSetEnableCmd(s->engine, (unsigned char *)"syslog", eRelpCmdState_Required);

@@ -6,7 +6,8 @@
 #     certificate authentication (a throwaway CA made here with openssl):
 #     every record arrives and verifies
 #  2. fail closed: the plugin trusts a CA that did not sign the server's
-#     certificate -> the log host stores nothing, the records stay spooled
+#     certificate, or the certificate names another host (127.0.0.1:20534)
+#     -> the log host stores nothing, the records stay spooled
 #     (unacknowledged) and arrive once the right CA is configured; pointed at
 #     a plain TCP listener (127.0.0.1:20533), the plugin sends a TLS
 #     handshake and no record in cleartext; a policy without a client
@@ -22,6 +23,7 @@ HERE=$(dirname "$(readlink -f "$0")")
 TLS_PORT=20531
 TCP_PORT=20532
 SNIFF_PORT=20533
+NAME_PORT=20534
 N=500 # events per run
 export DW_AUDISP_MAX_BACKOFF_MS=400 # test-only cap on the reconnect backoff
 
@@ -37,15 +39,23 @@ pki() {
 		-keyout other-ca.key -out other-ca.pem 2>/dev/null
 	local who
 	for who in server client; do
-		openssl req -newkey rsa:2048 -nodes -subj "/CN=dwt-$who" \
+		# the plugin dials 127.0.0.1 and librelp compares that name with
+		# the certificate's CN and DNS names (not its IP addresses)
+		openssl req -newkey rsa:2048 -nodes -subj "/CN=$([ $who = server ] && echo 127.0.0.1 || echo dwt-client)" \
 			-keyout "$who.key" -out "$who.csr" 2>/dev/null
-		printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=%s\n' \
+		printf 'subjectAltName=IP:127.0.0.1,DNS:127.0.0.1\nextendedKeyUsage=%s\n' \
 			"$([ $who = server ] && echo serverAuth || echo clientAuth)" >"$who.ext"
 		openssl x509 -req -in "$who.csr" -CA ca.pem -CAkey ca.key -CAcreateserial \
 			-days 2 -extfile "$who.ext" -out "$who.pem" 2>/dev/null
 	done
+	# signed by the right CA, but for another host
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=loghost.example" \
+		-keyout wrongname.key -out wrongname.csr 2>/dev/null
+	printf 'subjectAltName=DNS:loghost.example\nextendedKeyUsage=serverAuth\n' >wrongname.ext
+	openssl x509 -req -in wrongname.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+		-days 2 -extfile wrongname.ext -out wrongname.pem 2>/dev/null
 	chmod 0600 ./*.key
-	openssl verify -CAfile ca.pem server.pem client.pem >/dev/null || dw_die "openssl made a broken PKI"
+	openssl verify -CAfile ca.pem server.pem client.pem wrongname.pem >/dev/null || dw_die "openssl made a broken PKI"
 	if openssl verify -CAfile other-ca.pem server.pem >/dev/null 2>&1; then
 		dw_die "the other CA verifies the server certificate"
 	fi
@@ -143,8 +153,20 @@ DW_AUDISP_DRAIN_MS=4000 run_plugin badca 20000
 [ "$(acked badca)" = 0 ] || dw_die "2: records acknowledged ($(acked badca)) by an untrusted server"
 spooled=$(cat "$T"/spool-badca/seg-* | grep -c ' seq=' || true)
 [ "$spooled" = $((N + 2)) ] || dw_die "2: $spooled records spooled, expected $((N + 2))"
-grep -q 'not reachable over RELP' "$T/plugin-badca.err" || dw_die "2: the plugin did not report the failed connection"
+grep -q 'TLS with log host 127.0.0.1:[0-9]* failed: ' "$T/plugin-badca.err" || dw_die "2: the plugin did not report the failed TLS authentication: $(tail -3 "$T/plugin-badca.err")"
 dw_log "2: wrong CA: nothing stored, $spooled records kept spooled ($((SECONDS - t0)) s)"
+# the right CA, but the certificate names another host: refused as well
+rs_start wrongname "$NAME_PORT" 'module(load="imrelp")' \
+	"input(type=\"imrelp\" port=\"$NAME_PORT\" address=\"127.0.0.1\" ruleset=\"dockwarden\" maxDataSize=\"128k\"
+	       tls=\"on\" tls.caCert=\"$P/ca.pem\" tls.myCert=\"$P/wrongname.pem\" tls.myPrivKey=\"$P/wrongname.key\"
+	       tls.authMode=\"certvalid\")"
+policy wrongname "relp+tls://127.0.0.1:$NAME_PORT" "$P/ca.pem"
+DW_AUDISP_DRAIN_MS=3000 run_plugin wrongname 22000
+[ "$(nlines "$T/wrongname.log")" = 0 ] || dw_die "2: records stored by a log host whose certificate names another host"
+[ "$(acked wrongname)" = 0 ] || dw_die "2: records acknowledged by a log host with another host's certificate"
+grep -q "TLS with log host 127.0.0.1:$NAME_PORT failed: " "$T/plugin-wrongname.err" ||
+	dw_die "2: the plugin did not report the failed TLS authentication: $(tail -3 "$T/plugin-wrongname.err")"
+dw_log "2: right CA, wrong host name: nothing stored, records kept spooled"
 # the same plugin, now pointed at a plain TCP listener that records every byte:
 # a TLS ClientHello at most, never a record or a RELP command in cleartext
 python3 - "$SNIFF_PORT" "$T/sniffed" <<-'PY' &
