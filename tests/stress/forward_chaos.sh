@@ -59,6 +59,16 @@ plugin_start() { # FIFO: a plugin reading FIFO; fd 7 is its writer
 	exec 7>"$1"
 }
 dw_on_exit "_dw_kill_pidfile '$T/plugin.pid'"
+# SIGKILL the running plugin and reap it at once (a killed but unreaped
+# plugin would still pass the `kill -0` check below); it must have been
+# running: a status other than SIGKILL's means it exited by itself.
+kill_plugin() {
+	local pid rc=0
+	pid=$(cat "$T/plugin.pid")
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || rc=$?
+	[ "$rc" = 137 ] || dw_die "the plugin exited by itself (status $rc): $(tail -n 15 "$T/plugin.err")"
+}
 
 # verify JSON -> $1; asserts: no failure except kinds in $2 (comma list),
 # every seq 1..max present at least once; prints a summary.
@@ -105,8 +115,8 @@ for ((i = 0; i < rounds; i++)); do
 	sleep "0.$((RANDOM % 8 + 1))"
 	case $((RANDOM % 3)) in
 	0) rs_stop; outages=$((outages + 1)); sleep "0.$((RANDOM % 9 + 1))"; rs_start ;;
-	1) kill -KILL "$(cat "$T/plugin.pid")"; kills=$((kills + 1)) ;;
-	2) rs_stop; outages=$((outages + 1)); kill -KILL "$(cat "$T/plugin.pid")"; kills=$((kills + 1))
+	1) kill_plugin; kills=$((kills + 1)) ;;
+	2) rs_stop; outages=$((outages + 1)); kill_plugin; kills=$((kills + 1))
 	   sleep "0.$((RANDOM % 9 + 1))"; rs_start ;;
 	esac
 	wait "$writer" 2>/dev/null || true   # EPIPE when its reader was killed: auditd's loss, not ours
