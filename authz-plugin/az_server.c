@@ -35,6 +35,15 @@ struct conn_state {
 	bool idle_after_answer;
 };
 
+/* CONN's conn_state (NULL if it could not be allocated). */
+static struct conn_state *conn_state_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
 struct upload {
 	char *buf;
 	size_t len, cap;
@@ -133,9 +142,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 	static const char notfound[] = "{\"Err\":\"not found\"}";
 
 	if (!up) {
-		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-		struct conn_state *cs = ci ? ci->socket_context : NULL;
+		struct conn_state *cs = conn_state_of(conn);
 
 		up = calloc(1, sizeof(*up));
 		if (!up)
@@ -187,9 +194,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct upload *up = *con_cls;
 
 	if (up) {
-		const union MHD_ConnectionInfo *ci =
-			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-		struct conn_state *cs = ci ? ci->socket_context : NULL;
+		struct conn_state *cs = conn_state_of(conn);
 
 		free(up->buf);
 		free(up);
