@@ -3,17 +3,19 @@
 #define AZ_ENVELOPE_H
 
 #include <stddef.h>
-#include <jansson.h>
 
 #include "az_eval.h"
+#include "az_json.h"
 
 struct az_envelope {
-	json_t *doc;
+	struct az_jdoc doc;      /* the parsed message (strings point into the input) */
+	char *strs;              /* NUL-terminated user, method and headers */
 	char *body;              /* base64-decoded RequestBody (malloc'd) or NULL */
-	struct az_request rq;    /* points into doc and body */
+	struct az_request rq;    /* points into the input, strs and body */
 };
 
-/* Parse BUF (LEN bytes).  0, or -1 with a reason in WHY (no input quoted). */
+/* Parse BUF (LEN bytes; must outlive ENV: rq.uri points into it).  0, or -1
+ * with a reason in WHY (no input quoted).  Free ENV either way. */
 int az_envelope_parse(const char *buf, size_t len, struct az_envelope *env, char *why,
 		      size_t whysz);
 void az_envelope_free(struct az_envelope *env);

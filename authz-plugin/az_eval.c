@@ -39,10 +39,12 @@ static long long content_length(const char *s)
 
 static void eval_body_route(struct az_ctx *c, const struct az_request *rq, enum az_route r)
 {
-	json_t *body = az_body_parse(c, rq);
+	struct az_jdoc doc;
+	az_jv body;
 
-	if (!body)
+	if (az_body_parse(c, rq, &doc) < 0)
 		return;
+	body = az_json_root(&doc);
 	switch (r) {
 	case AZ_R_CONTAINER_CREATE: az_eval_container_create(c, body); break;
 	case AZ_R_CONTAINER_START: az_eval_container_start(c, body); break;
@@ -53,7 +55,7 @@ static void eval_body_route(struct az_ctx *c, const struct az_request *rq, enum 
 	case AZ_R_SERVICE_UPDATE: az_eval_service(c, body); break;
 	default: break;
 	}
-	json_decref(body);
+	az_json_free(&doc);
 }
 
 void az_evaluate(const struct dw_policy *pol, const struct az_request *rq,

@@ -3,44 +3,42 @@
 
 #include "az_eval_priv.h"
 
-json_t *az_body_parse(struct az_ctx *c, const struct az_request *rq)
+int az_body_parse(struct az_ctx *c, const struct az_request *rq, struct az_jdoc *doc)
 {
-	json_error_t err;
-	json_t *doc;
+	struct az_jerr err;
 
 	if (!rq->body || rq->body_len == 0) {
 		az_reject(c, "request body not forwarded to the plugin "
 			     "(missing Content-Type: application/json or over 1 MiB?)");
-		return NULL;
+		return -1;
 	}
 	/* Go's decoder would stop after the first value; a document with
 	 * anything after it is refused instead of guessed at. */
-	doc = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &err);
-	if (!doc) {
-		/* jansson's text quotes the input: report only the kind and offset */
-		switch (json_error_code(&err)) {
-		case json_error_duplicate_key:
-			az_reject(c, "ambiguous: duplicate key in body at byte %d", err.position);
+	if (az_json_parse(rq->body, rq->body_len, doc, &err) < 0) {
+		switch (err.kind) {
+		case AZ_JERR_DUPLICATE:
+			az_reject(c, "ambiguous: duplicate key in body at byte %zu", err.offset);
 			break;
-		case json_error_invalid_utf8:
-			az_reject(c, "body is not valid UTF-8 (byte %d)", err.position);
+		case AZ_JERR_UTF8:
+			az_reject(c, "body is not valid UTF-8 (byte %zu)", err.offset);
 			break;
-		case json_error_premature_end_of_input:
+		case AZ_JERR_TRUNCATED:
 			az_reject(c, "body is truncated JSON");
 			break;
-		case json_error_end_of_input_expected:
-			az_reject(c, "body has data after the JSON document (byte %d)", err.position);
+		case AZ_JERR_TRAILING:
+			az_reject(c, "body has data after the JSON document (byte %zu)", err.offset);
 			break;
 		default:
-			az_reject(c, "body is not valid JSON (byte %d)", err.position);
+			az_reject(c, "body is not valid JSON (%s at byte %zu)",
+				  az_json_strerror(err.kind), err.offset);
 			break;
 		}
-		return NULL;
+		return -1;
 	}
-	if (!json_is_object(doc)) {
+	if (!az_jis(az_json_root(doc), AZ_JOBJ)) {
 		az_reject(c, "body is not a JSON object");
-		json_decref(doc);
-		return NULL;
+		az_json_free(doc);
+		return -1;
 	}
-	return doc;
+	return 0;
 }

@@ -13,14 +13,14 @@
 
 static const char *const config_fields[] = { "User", "Env", "Image", "HostConfig" };
 
-static int read_hostcfg(struct az_ctx *c, json_t *obj, const char *where, struct az_struct *hc)
+static int read_hostcfg(struct az_ctx *c, az_jv obj, const char *where, struct az_struct *hc)
 {
 	hc->names = az_hostcfg_fields;
 	hc->n = az_hostcfg_nfields;
 	return az_struct_read(c, obj, where, hc);
 }
 
-void az_eval_container_create(struct az_ctx *c, json_t *body)
+void az_eval_container_create(struct az_ctx *c, az_jv body)
 {
 	struct az_struct cfg = { .names = config_fields, .n = 4 };
 	struct az_struct top, inner;
@@ -28,7 +28,7 @@ void az_eval_container_create(struct az_ctx *c, json_t *body)
 	bool pids_top_set, pids_in_set = false, has_inner;
 	const char *img;
 	size_t ilen;
-	json_t *env;
+	az_jv env;
 
 	if (az_struct_read(c, body, "body", &cfg) < 0 || read_hostcfg(c, body, "body", &top) < 0)
 		return;
@@ -69,7 +69,7 @@ void az_eval_container_create(struct az_ctx *c, json_t *body)
 
 /* API < 1.24: a start body is a whole HostConfig that replaces the one the
  * container was created with, so it must pass everything create must. */
-void az_eval_container_start(struct az_ctx *c, json_t *body)
+void az_eval_container_start(struct az_ctx *c, az_jv body)
 {
 	struct az_struct hc;
 	int64_t mem, pids;
@@ -87,7 +87,7 @@ void az_eval_container_start(struct az_ctx *c, json_t *body)
 
 /* container.UpdateConfig: Resources (+RestartPolicy).  Zero means "keep";
  * PidsLimit <= 0 is turned into "unlimited" by dockerd. */
-void az_eval_container_update(struct az_ctx *c, json_t *body)
+void az_eval_container_update(struct az_ctx *c, az_jv body)
 {
 	struct az_struct hc;
 	int64_t mem, pids;
@@ -109,11 +109,11 @@ void az_eval_container_update(struct az_ctx *c, json_t *body)
 
 static const char *const exec_fields[] = { "User", "Privileged", "Env" };
 
-void az_eval_exec_create(struct az_ctx *c, json_t *body)
+void az_eval_exec_create(struct az_ctx *c, az_jv body)
 {
 	struct az_struct ex = { .names = exec_fields, .n = 3 };
 	bool priv;
-	json_t *env;
+	az_jv env;
 
 	if (az_struct_read(c, body, "body", &ex) < 0 ||
 	    az_bool(c, ex.val[1], "Privileged", &priv) < 0 || az_arr(c, ex.val[2], "Env", &env) < 0)

@@ -9,12 +9,12 @@ static const char *const volume_fields[] = { "Driver", "DriverOpts" };
 
 /* volume.VolumeCreateBody.  Named volumes used later in Binds/Mounts are only
  * names: the bind options that make one a host mount are caught here. */
-void az_eval_volume_create(struct az_ctx *c, json_t *body)
+void az_eval_volume_create(struct az_ctx *c, az_jv body)
 {
 	struct az_struct v = { .names = volume_fields, .n = 2 };
 	const char *drv;
 	size_t dlen;
-	json_t *opts;
+	az_jv opts;
 
 	if (az_struct_read(c, body, "body", &v) < 0 || az_str(c, v.val[0], "Driver", &drv, &dlen) < 0 ||
 	    az_obj(c, v.val[1], "DriverOpts", &opts) < 0)
@@ -35,27 +35,27 @@ static const char *const res_fields[] = { "Limits" };
 static const char *const lim_fields[] = { "MemoryBytes", "Pids" };
 static const char *const net_fields[] = { "Target" };
 
-static void check_networks(struct az_ctx *c, json_t *v, const char *field)
+static void check_networks(struct az_ctx *c, az_jv v, const char *field)
 {
-	json_t *a;
+	az_jv a, e;
 	size_t i;
 
 	if (az_arr(c, v, field, &a) < 0)
 		return;
-	for (i = 0; a && i < json_array_size(a); i++) {
+	AZ_JARR_FOREACH(a, i, e) {
 		struct az_struct n = { .names = net_fields, .n = 1 };
 		const char *t;
 		size_t tl;
 		char f[96];
 		snprintf(f, sizeof(f), "%s[%zu]", field, i);
-		if (az_struct_read(c, json_array_get(a, i), f, &n) < 0 || az_str(c, n.val[0], f, &t, &tl) < 0)
+		if (az_struct_read(c, e, f, &n) < 0 || az_str(c, n.val[0], f, &t, &tl) < 0)
 			return;
 		if (tl == 4 && strncasecmp(t, "host", 4) == 0)
 			az_flag(c, DW_RULE_HOST_NAMESPACES, "%s.Target is host", f);
 	}
 }
 
-static void check_privileges(struct az_ctx *c, json_t *v)
+static void check_privileges(struct az_ctx *c, az_jv v)
 {
 	struct az_struct p = { .names = priv_fields, .n = 3 };
 	struct az_struct se = { .names = selinux_fields, .n = 2 };
@@ -89,13 +89,13 @@ static void check_privileges(struct az_ctx *c, json_t *v)
 		az_flag(c, DW_RULE_SECURITY_OPTIONS, "%s.Mode is disabled", f);
 }
 
-static void check_container_spec(struct az_ctx *c, json_t *v)
+static void check_container_spec(struct az_ctx *c, az_jv v)
 {
 	struct az_struct cs = { .names = cspec_fields, .n = 7 };
 	const char *base = "TaskTemplate.ContainerSpec";
 	const char *img;
 	size_t ilen;
-	json_t *a;
+	az_jv a;
 
 	if (az_struct_read(c, v, base, &cs) < 0)
 		return;
@@ -120,7 +120,7 @@ static void check_container_spec(struct az_ctx *c, json_t *v)
 	az_check_caps(c, a, "TaskTemplate.ContainerSpec.CapabilityAdd", false);
 }
 
-static void check_limits(struct az_ctx *c, json_t *v)
+static void check_limits(struct az_ctx *c, az_jv v)
 {
 	struct az_struct r = { .names = res_fields, .n = 1 };
 	struct az_struct l = { .names = lim_fields, .n = 2 };
@@ -138,7 +138,7 @@ static void check_limits(struct az_ctx *c, json_t *v)
 
 /* swarm.ServiceSpec of services/create and services/{id}/update (an update
  * carries the whole new spec). */
-void az_eval_service(struct az_ctx *c, json_t *body)
+void az_eval_service(struct az_ctx *c, az_jv body)
 {
 	struct az_struct sp = { .names = spec_fields, .n = 2 };
 	struct az_struct tt = { .names = task_fields, .n = 5 };

@@ -2,21 +2,21 @@
 #ifndef AZ_EVAL_PRIV_H
 #define AZ_EVAL_PRIV_H
 
-#include <jansson.h>
+#include "az_json.h"
 
 #include "az_eval.h"
 #include "az_rules.h"
 #include "az_uri.h"
 
-/* The body as a JSON object, or NULL after az_reject(). Caller decrefs. */
-json_t *az_body_parse(struct az_ctx *c, const struct az_request *rq);
+/* The body, a JSON object, into DOC (caller frees it): 0, or -1 after az_reject(). */
+int az_body_parse(struct az_ctx *c, const struct az_request *rq, struct az_jdoc *doc);
 
-void az_eval_container_create(struct az_ctx *c, json_t *body);
-void az_eval_container_start(struct az_ctx *c, json_t *body);
-void az_eval_container_update(struct az_ctx *c, json_t *body);
-void az_eval_exec_create(struct az_ctx *c, json_t *body);
-void az_eval_volume_create(struct az_ctx *c, json_t *body);
-void az_eval_service(struct az_ctx *c, json_t *body);
+void az_eval_container_create(struct az_ctx *c, az_jv body);
+void az_eval_container_start(struct az_ctx *c, az_jv body);
+void az_eval_container_update(struct az_ctx *c, az_jv body);
+void az_eval_exec_create(struct az_ctx *c, az_jv body);
+void az_eval_volume_create(struct az_ctx *c, az_jv body);
+void az_eval_service(struct az_ctx *c, az_jv body);
 void az_eval_query(struct az_ctx *c, const struct az_uri *u);
 
 #endif

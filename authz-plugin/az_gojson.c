@@ -1,4 +1,4 @@
-/* az_gojson.c - Go encoding/json struct-field semantics over jansson values. */
+/* az_gojson.c - Go encoding/json struct-field semantics over az_json values. */
 #include <string.h>
 
 #include "az_gojson.h"
@@ -33,43 +33,44 @@ bool az_go_fold_eq(const char *k, size_t klen, const char *name)
 	return i == klen;
 }
 
-int az_struct_read(struct az_ctx *c, json_t *obj, const char *where, struct az_struct *s)
+int az_struct_read(struct az_ctx *c, az_jv obj, const char *where, struct az_struct *s)
 {
-	const char *key;
-	json_t *val;
-	const char *first[AZ_MAX_FIELDS];
-	size_t i;
+	az_jv k, first[AZ_MAX_FIELDS];
+	size_t i, m;
 
 	memset(s->val, 0, sizeof(s->val));
 	memset(first, 0, sizeof(first));
-	if (!obj || json_is_null(obj))
+	if (!obj || az_jis_null(obj))
 		return 0;
-	if (!json_is_object(obj)) {
+	if (!az_jis(obj, AZ_JOBJ)) {
 		az_reject(c, "undecodable: %s is not a JSON object", where);
 		return -1;
 	}
-	json_object_foreach(obj, key, val) {
-		size_t klen = strlen(key); /* JSON_ALLOW_NUL is never set: no NUL in keys */
+	AZ_JOBJ_FOREACH(obj, m, k) {
+		/* a different ASCII first letter cannot fold equal: skip the call */
+		unsigned char k0 = k->n ? (unsigned char)k->u.s[0] : 0;
 		for (i = 0; i < s->n; i++) {
-			if (!az_go_fold_eq(key, klen, s->names[i]))
+			if (k0 < 0x80 && (k0 | 0x20) != ((unsigned char)s->names[i][0] | 0x20))
+				continue;
+			if (!az_go_fold_eq(k->u.s, k->n, s->names[i]))
 				continue;
 			if (first[i]) {
 				char a[64], b[64];
-				az_sanitize(first[i], strlen(first[i]), a, sizeof(a));
-				az_sanitize(key, klen, b, sizeof(b));
+				az_sanitize(first[i]->u.s, first[i]->n, a, sizeof(a));
+				az_sanitize(k->u.s, k->n, b, sizeof(b));
 				az_reject(c, "ambiguous: keys \"%s\" and \"%s\" both set %s.%s",
 					  a, b, where, s->names[i]);
 				return -1;
 			}
-			first[i] = key;
-			s->val[i] = json_is_null(val) ? NULL : val;
+			first[i] = k;
+			s->val[i] = az_jis_null(az_jval(k)) ? NULL : az_jval(k);
 			break;
 		}
 	}
 	return 0;
 }
 
-json_t *az_struct_get(const struct az_struct *s, const char *name)
+az_jv az_struct_get(const struct az_struct *s, const char *name)
 {
 	size_t i;
 
@@ -79,57 +80,57 @@ json_t *az_struct_get(const struct az_struct *s, const char *name)
 	return NULL;
 }
 
-int az_bool(struct az_ctx *c, json_t *v, const char *field, bool *out)
+int az_bool(struct az_ctx *c, az_jv v, const char *field, bool *out)
 {
 	*out = false;
-	if (!v || json_is_null(v))
+	if (!v || az_jis_null(v))
 		return 0;
-	if (!json_is_boolean(v)) {
+	if (!az_jis(v, AZ_JTRUE) && !az_jis(v, AZ_JFALSE)) {
 		az_reject(c, "undecodable: %s is not a boolean", field);
 		return -1;
 	}
-	*out = json_is_true(v);
+	*out = v->type == AZ_JTRUE;
 	return 0;
 }
 
-int az_str(struct az_ctx *c, json_t *v, const char *field, const char **out, size_t *len)
+int az_str(struct az_ctx *c, az_jv v, const char *field, const char **out, size_t *len)
 {
 	*out = "";
 	*len = 0;
-	if (!v || json_is_null(v))
+	if (!v || az_jis_null(v))
 		return 0;
-	if (!json_is_string(v)) {
+	if (!az_jis(v, AZ_JSTR)) {
 		az_reject(c, "undecodable: %s is not a string", field);
 		return -1;
 	}
-	*out = json_string_value(v);
-	*len = json_string_length(v);
+	*out = v->u.s;
+	*len = v->n;
 	return 0;
 }
 
-int az_int(struct az_ctx *c, json_t *v, const char *field, int64_t *out, bool *present)
+int az_int(struct az_ctx *c, az_jv v, const char *field, int64_t *out, bool *present)
 {
 	*out = 0;
 	if (present)
 		*present = false;
-	if (!v || json_is_null(v))
+	if (!v || az_jis_null(v))
 		return 0;
-	if (!json_is_integer(v)) {
+	if (!az_jis(v, AZ_JINT)) {
 		az_reject(c, "undecodable: %s is not an integer", field);
 		return -1;
 	}
-	*out = (int64_t)json_integer_value(v);
+	*out = v->u.i;
 	if (present)
 		*present = true;
 	return 0;
 }
 
-int az_arr(struct az_ctx *c, json_t *v, const char *field, json_t **out)
+int az_arr(struct az_ctx *c, az_jv v, const char *field, az_jv *out)
 {
 	*out = NULL;
-	if (!v || json_is_null(v))
+	if (!v || az_jis_null(v))
 		return 0;
-	if (!json_is_array(v)) {
+	if (!az_jis(v, AZ_JARR)) {
 		az_reject(c, "undecodable: %s is not a list", field);
 		return -1;
 	}
@@ -137,12 +138,12 @@ int az_arr(struct az_ctx *c, json_t *v, const char *field, json_t **out)
 	return 0;
 }
 
-int az_obj(struct az_ctx *c, json_t *v, const char *field, json_t **out)
+int az_obj(struct az_ctx *c, az_jv v, const char *field, az_jv *out)
 {
 	*out = NULL;
-	if (!v || json_is_null(v))
+	if (!v || az_jis_null(v))
 		return 0;
-	if (!json_is_object(v)) {
+	if (!az_jis(v, AZ_JOBJ)) {
 		az_reject(c, "undecodable: %s is not an object", field);
 		return -1;
 	}
@@ -150,16 +151,14 @@ int az_obj(struct az_ctx *c, json_t *v, const char *field, json_t **out)
 	return 0;
 }
 
-int az_arr_str(struct az_ctx *c, json_t *arr, size_t i, const char *field,
+int az_arr_str(struct az_ctx *c, az_jv e, size_t i, const char *field,
 	       const char **out, size_t *len)
 {
-	json_t *e = json_array_get(arr, i);
-
-	if (!json_is_string(e)) {
+	if (!az_jis(e, AZ_JSTR)) {
 		az_reject(c, "undecodable: %s[%zu] is not a string", field, i);
 		return -1;
 	}
-	*out = json_string_value(e);
-	*len = json_string_length(e);
+	*out = e->u.s;
+	*len = e->n;
 	return 0;
 }

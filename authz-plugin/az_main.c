@@ -17,6 +17,7 @@
 #include "az_listen.h"
 #include "az_logq.h"
 #include "az_server.h"
+#include "az_tune.h"
 #include "dw_config.h"
 #include "dw_log.h"
 #include "dw_policy.h"
@@ -100,6 +101,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	az_tune_malloc();
 	openlog("dockwarden-authz", LOG_PID, LOG_AUTHPRIV);
 	if (load_policy(policy, &pol) < 0)
 		return 1;

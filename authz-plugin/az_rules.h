@@ -3,7 +3,7 @@
 #ifndef AZ_RULES_H
 #define AZ_RULES_H
 
-#include <jansson.h>
+#include "az_json.h"
 
 #include "az_gojson.h"
 #include "az_verdict.h"
@@ -50,12 +50,12 @@ void az_check_limits_required(struct az_ctx *c, int64_t memory, const char *mem_
 			      bool pids_set, int64_t pids, const char *pids_field);
 
 /* az_rules_caps.c: one capability list (CapAdd, Capabilities, CapabilityAdd). */
-void az_check_caps(struct az_ctx *c, json_t *list, const char *field, bool full_set);
+void az_check_caps(struct az_ctx *c, az_jv list, const char *field, bool full_set);
 /* az_rules_secopt.c: SecurityOpt strings, MaskedPaths/ReadonlyPaths lists. */
-void az_check_security_opts(struct az_ctx *c, json_t *list, const char *field);
-void az_check_masked(struct az_ctx *c, json_t *list, const char *field, bool readonly);
+void az_check_security_opts(struct az_ctx *c, az_jv list, const char *field);
+void az_check_masked(struct az_ctx *c, az_jv list, const char *field, bool readonly);
 /* Sysctls map. */
-void az_check_sysctls(struct az_ctx *c, json_t *map, const char *field);
+void az_check_sysctls(struct az_ctx *c, az_jv map, const char *field);
 
 /* az_rules_mounts.c */
 /* A host path that will be mounted: FIELD names it ("HostConfig.Binds[0] source"). */
@@ -63,15 +63,15 @@ void az_check_host_path(struct az_ctx *c, const char *src, size_t len, const cha
 /* "src:dst[:opts]" of Binds. */
 void az_check_bind_string(struct az_ctx *c, const char *spec, size_t len, const char *field);
 /* []mount.Mount of HostConfig.Mounts or a service's ContainerSpec.Mounts. */
-void az_check_mounts(struct az_ctx *c, json_t *list, const char *field);
+void az_check_mounts(struct az_ctx *c, az_jv list, const char *field);
 /* Options of the "local" volume driver (DriverOpts / DriverConfig.Options). */
-void az_check_local_volume_opts(struct az_ctx *c, json_t *opts, const char *field);
+void az_check_local_volume_opts(struct az_ctx *c, az_jv opts, const char *field);
 /* Is DRIVER (LEN) the built-in local driver ("" defaults to it)? */
 bool az_is_local_driver(const char *driver, size_t len);
 
 /* az_rules_config.c: container.Config / exec / service container settings. */
-void az_check_user(struct az_ctx *c, json_t *user, const char *field, bool empty_is_root);
-void az_check_env(struct az_ctx *c, json_t *env, const char *field);
+void az_check_user(struct az_ctx *c, az_jv user, const char *field, bool empty_is_root);
+void az_check_env(struct az_ctx *c, az_jv env, const char *field);
 void az_check_image(struct az_ctx *c, const char *ref, size_t len, const char *field);
 
 /* az_registry.c: reference.ParseNormalizedNamed's name part: "docker.io/library/busybox".

@@ -22,15 +22,16 @@ static bool is_default_cap(const char *cap)
 	return false;
 }
 
-void az_check_caps(struct az_ctx *c, json_t *list, const char *field, bool full_set)
+void az_check_caps(struct az_ctx *c, az_jv list, const char *field, bool full_set)
 {
 	size_t i;
+	az_jv e;
 
-	for (i = 0; list && i < json_array_size(list); i++) {
+	AZ_JARR_FOREACH(list, i, e) {
 		const char *s;
 		size_t len;
 		char norm[64], safe[64];
-		if (az_arr_str(c, list, i, field, &s, &len) < 0)
+		if (az_arr_str(c, e, i, field, &s, &len) < 0)
 			return;
 		az_sanitize(s, len, safe, sizeof(safe));
 		/* dockerd upper-cases with Unicode rules ("ſys_admin" is SYS_ADMIN);
@@ -91,14 +92,15 @@ static void check_one_secopt(struct az_ctx *c, const char *s, size_t len, const 
 	}
 }
 
-void az_check_security_opts(struct az_ctx *c, json_t *list, const char *field)
+void az_check_security_opts(struct az_ctx *c, az_jv list, const char *field)
 {
 	size_t i;
+	az_jv e;
 
-	for (i = 0; list && i < json_array_size(list); i++) {
+	AZ_JARR_FOREACH(list, i, e) {
 		const char *s;
 		size_t len;
-		if (az_arr_str(c, list, i, field, &s, &len) < 0)
+		if (az_arr_str(c, e, i, field, &s, &len) < 0)
 			return;
 		check_one_secopt(c, s, len, field, i);
 	}
@@ -106,7 +108,7 @@ void az_check_security_opts(struct az_ctx *c, json_t *list, const char *field)
 
 /* A non-null MaskedPaths/ReadonlyPaths replaces Docker's defaults: every
  * default must still be listed, else the list unmasks host information. */
-void az_check_masked(struct az_ctx *c, json_t *list, const char *field, bool readonly)
+void az_check_masked(struct az_ctx *c, az_jv list, const char *field, bool readonly)
 {
 	static const char *const masked[] = {
 		"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
@@ -119,15 +121,16 @@ void az_check_masked(struct az_ctx *c, json_t *list, const char *field, bool rea
 	const char *const *want = readonly ? ro : masked;
 	size_t nwant = readonly ? sizeof(ro) / sizeof(ro[0]) : sizeof(masked) / sizeof(masked[0]);
 	size_t w, i;
+	az_jv e;
 
 	if (!list)
 		return;
 	for (w = 0; w < nwant; w++) {
 		bool found = false;
-		for (i = 0; i < json_array_size(list); i++) {
+		AZ_JARR_FOREACH(list, i, e) {
 			const char *s;
 			size_t len;
-			if (az_arr_str(c, list, i, field, &s, &len) < 0)
+			if (az_arr_str(c, e, i, field, &s, &len) < 0)
 				return;
 			if (len == strlen(want[w]) && memcmp(s, want[w], len) == 0)
 				found = true;
@@ -139,7 +142,8 @@ void az_check_masked(struct az_ctx *c, json_t *list, const char *field, bool rea
 	}
 }
 
-static bool sysctl_allowed(const struct dw_strv *allow, const char *name)
+/* NAME (LEN bytes, not terminated) is allowed exactly or by a "prefix*" entry. */
+static bool sysctl_allowed(const struct dw_strv *allow, const char *name, size_t len)
 {
 	size_t i;
 
@@ -147,31 +151,29 @@ static bool sysctl_allowed(const struct dw_strv *allow, const char *name)
 		const char *a = allow->v[i];
 		size_t al = strlen(a);
 		if (al > 0 && a[al - 1] == '*') {
-			if (strncmp(name, a, al - 1) == 0)
+			if (len >= al - 1 && memcmp(name, a, al - 1) == 0)
 				return true;
-		} else if (strcmp(name, a) == 0) {
+		} else if (len == al && memcmp(name, a, al) == 0) {
 			return true;
 		}
 	}
 	return false;
 }
 
-void az_check_sysctls(struct az_ctx *c, json_t *map, const char *field)
+void az_check_sysctls(struct az_ctx *c, az_jv map, const char *field)
 {
-	const char *key;
-	json_t *val;
+	size_t i;
+	az_jv k;
 
-	if (!map)
-		return;
-	json_object_foreach(map, key, val) {
+	AZ_JOBJ_FOREACH(map, i, k) {
 		char safe[128];
-		if (!json_is_string(val)) {
+		if (!az_jis(az_jval(k), AZ_JSTR)) {
 			az_reject(c, "undecodable: %s values must be strings", field);
 			return;
 		}
-		if (sysctl_allowed(&c->prof->allowed_sysctls, key))
+		if (sysctl_allowed(&c->prof->allowed_sysctls, k->u.s, k->n))
 			continue;
-		az_sanitize(key, strlen(key), safe, sizeof(safe));
+		az_sanitize(k->u.s, k->n, safe, sizeof(safe));
 		az_flag(c, DW_RULE_SYSCTLS, "%s %s is not allowed", field, safe);
 	}
 }

@@ -52,20 +52,20 @@ static void check_namespaces(struct az_ctx *c, const struct az_struct *hc, bool 
 
 static void check_devices(struct az_ctx *c, const struct az_struct *hc, bool inner)
 {
-	json_t *a;
+	az_jv a;
 	const char *field;
 
 	field = FLD("Devices");
 	if (az_arr(c, AZ_HCV(hc, DEVICES), field, &a) < 0)
 		return;
-	if (a && json_array_size(a) > 0) {
+	if (az_jlen(a) > 0) {
 		/* PathOnHost is read with Go's folding like any struct field */
 		static const char *const dn[] = { "PathOnHost" };
 		struct az_struct d = { .names = dn, .n = 1 };
 		const char *p = "";
 		size_t len = 0;
 		char safe[128];
-		if (az_struct_read(c, json_array_get(a, 0), field, &d) < 0 ||
+		if (az_struct_read(c, az_jfirst(a), field, &d) < 0 ||
 		    az_str(c, d.val[0], field, &p, &len) < 0)
 			return;
 		az_sanitize(p, len, safe, sizeof(safe));
@@ -74,29 +74,29 @@ static void check_devices(struct az_ctx *c, const struct az_struct *hc, bool inn
 	field = FLD("DeviceCgroupRules");
 	if (az_arr(c, AZ_HCV(hc, DEVICECGROUPRULES), field, &a) < 0)
 		return;
-	if (a && json_array_size(a) > 0)
+	if (az_jlen(a) > 0)
 		az_flag(c, DW_RULE_DEVICES, "%s is not empty", field);
 	field = FLD("DeviceRequests");
 	if (az_arr(c, AZ_HCV(hc, DEVICEREQUESTS), field, &a) < 0)
 		return;
-	if (a && json_array_size(a) > 0)
+	if (az_jlen(a) > 0)
 		az_flag(c, DW_RULE_DEVICES, "%s is not empty", field);
 }
 
 static void check_mounts_of(struct az_ctx *c, const struct az_struct *hc, bool inner)
 {
-	json_t *a;
+	az_jv a, e;
 	const char *field;
 	size_t i;
 
 	field = FLD("Binds");
 	if (az_arr(c, AZ_HCV(hc, BINDS), field, &a) < 0)
 		return;
-	for (i = 0; a && i < json_array_size(a); i++) {
+	AZ_JARR_FOREACH(a, i, e) {
 		const char *s;
 		size_t len;
 		char f[96];
-		if (az_arr_str(c, a, i, field, &s, &len) < 0)
+		if (az_arr_str(c, e, i, field, &s, &len) < 0)
 			return;
 		snprintf(f, sizeof(f), "%s[%zu]", field, i);
 		az_check_bind_string(c, s, len, f);
@@ -130,7 +130,7 @@ static void check_resources(struct az_ctx *c, const struct az_struct *hc, bool i
 void az_check_hostcfg(struct az_ctx *c, const struct az_struct *hc, bool inner)
 {
 	bool b;
-	json_t *v;
+	az_jv v;
 	const char *field;
 
 	field = FLD("Privileged");

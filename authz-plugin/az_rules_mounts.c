@@ -125,31 +125,31 @@ static bool has_bind_option(const char *o, size_t len)
 /* The local driver mounts DEVICE with TYPE and options O: with "bind" in O
  * that is a bind mount of a host path; with a block device it mounts a host
  * disk.  Either way an absolute DEVICE is a host path. */
-void az_check_local_volume_opts(struct az_ctx *c, json_t *opts, const char *field)
+void az_check_local_volume_opts(struct az_ctx *c, az_jv opts, const char *field)
 {
-	json_t *dev, *o;
-	const char *key;
-	json_t *val;
+	az_jv dev, o, k;
+	size_t i;
 	char f[224];
 
 	if (!opts)
 		return;
-	json_object_foreach(opts, key, val) {
-		if (!json_is_string(val)) {
+	AZ_JOBJ_FOREACH(opts, i, k) {
+		if (!az_jis(az_jval(k), AZ_JSTR)) {
 			az_reject(c, "undecodable: %s values must be strings", field);
 			return;
 		}
 	}
-	dev = json_object_get(opts, "device");
-	o = json_object_get(opts, "o");
-	if (!dev || json_string_length(dev) == 0)
+	/* a map: exact keys; the parser refused a key given twice */
+	dev = az_jget(opts, "device");
+	o = az_jget(opts, "o");
+	if (az_jlen(dev) == 0)
 		return;
 	snprintf(f, sizeof(f), "%s device", field);
-	if (json_string_value(dev)[0] == '/') {
-		az_check_host_path(c, json_string_value(dev), json_string_length(dev), f);
-	} else if (o && has_bind_option(json_string_value(o), json_string_length(o))) {
+	if (dev->u.s[0] == '/') {
+		az_check_host_path(c, dev->u.s, dev->n, f);
+	} else if (o && has_bind_option(o->u.s, o->n)) {
 		char safe[128];
-		az_sanitize(json_string_value(dev), json_string_length(dev), safe, sizeof(safe));
+		az_sanitize(dev->u.s, dev->n, safe, sizeof(safe));
 		az_flag(c, DW_RULE_HOST_MOUNTS, "%s %s is not an absolute host path", f, safe);
 	}
 }
@@ -158,14 +158,14 @@ static const char *const mount_fields[] = { "Type", "Source", "VolumeOptions" };
 static const char *const volopt_fields[] = { "DriverConfig" };
 static const char *const drvcfg_fields[] = { "Name", "Options" };
 
-static void check_volume_mount(struct az_ctx *c, json_t *vo, const char *field)
+static void check_volume_mount(struct az_ctx *c, az_jv vo, const char *field)
 {
 	struct az_struct v = { .names = volopt_fields, .n = 1 };
 	struct az_struct d = { .names = drvcfg_fields, .n = 2 };
 	char f[192];
 	const char *name;
 	size_t nlen;
-	json_t *opts;
+	az_jv opts;
 
 	snprintf(f, sizeof(f), "%s.VolumeOptions", field);
 	if (az_struct_read(c, vo, f, &v) < 0)
@@ -180,18 +180,19 @@ static void check_volume_mount(struct az_ctx *c, json_t *vo, const char *field)
 		az_check_local_volume_opts(c, opts, f);
 }
 
-void az_check_mounts(struct az_ctx *c, json_t *list, const char *field)
+void az_check_mounts(struct az_ctx *c, az_jv list, const char *field)
 {
 	size_t i;
+	az_jv e;
 
-	for (i = 0; i < json_array_size(list); i++) {
+	AZ_JARR_FOREACH(list, i, e) {
 		struct az_struct m = { .names = mount_fields, .n = 3 };
 		const char *type, *src;
 		size_t tlen, slen;
 		char f[96], fs[112];
 
 		snprintf(f, sizeof(f), "%s[%zu]", field, i);
-		if (az_struct_read(c, json_array_get(list, i), f, &m) < 0 ||
+		if (az_struct_read(c, e, f, &m) < 0 ||
 		    az_str(c, m.val[0], f, &type, &tlen) < 0 || az_str(c, m.val[1], f, &src, &slen) < 0)
 			return;
 		if (tlen == 5 && memcmp(type, "tmpfs", 5) == 0)

@@ -8,6 +8,7 @@
 
 #include "az_envelope.h"
 #include "az_eval.h"
+#include "az_tune.h"
 #include "dw_policy.h"
 
 static double now(void)
@@ -33,6 +34,7 @@ int main(int argc, char **argv)
 	FILE *f;
 	int denied = 0;
 
+	az_tune_malloc(); /* as the daemon does */
 	if (argc != 3 || dw_policy_load_default(&pol) < 0)
 		return 2;
 	n = atol(argv[2]);
