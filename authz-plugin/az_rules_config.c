@@ -58,7 +58,8 @@ void az_check_env(struct az_ctx *c, az_jv env, const char *field)
 		eq = memchr(s, '=', len);
 		nl = eq ? (size_t)(eq - s) : len;
 		if (contains_ci(s, nl, "PASSWORD", 8) || contains_ci(s, nl, "SECRET", 6) ||
-		    contains_ci(s, nl, "TOKEN", 5) || (nl >= 4 && strncasecmp(s + nl - 4, "_KEY", 4) == 0)) {
+		    contains_ci(s, nl, "TOKEN", 5) ||
+		    (nl >= 4 && s[nl - 4] == '_' && contains_ci(s + nl - 3, 3, "KEY", 3))) {
 			az_sanitize(s, nl, name, sizeof(name));
 			az_flag(c, DW_RULE_SECRETS_IN_ENV, "%s[%zu] name %s looks like a secret", field, i,
 				name);

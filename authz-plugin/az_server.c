@@ -190,6 +190,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *conn, const cha
 	}
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
+		if (strcmp(url, "/AuthZPlugin.AuthZReq") != 0) {
+			/* AuthZRes carries the API response; the answer is always
+			 * "allow" (decisions are made on requests): not kept */
+			*upload_data_size = 0;
+			return MHD_YES;
+		}
 		if (n > AZ_MAX_REQUEST - up->len)
 			return MHD_NO; /* not from dockerd: close the connection */
 		if (up->len + n + 1 > up->cap) {
