@@ -1,14 +1,21 @@
 /* az_logq.h - decision logging off the request path.
  *
- * syslog(3) and the audit netlink write can block (a stalled rsyslogd, a full
+ * syslog and the audit netlink write can block (a stalled rsyslogd, a full
  * audit backlog) and dockerd waits on the plugin with no timeout.  Request
  * threads put a fixed-size record in a bounded queue; one logger thread
- * writes syslog (LOG_AUTHPRIV) and audit.  When the queue is full the record
- * is dropped and counted; the count is logged with the next record. */
+ * writes syslog (LOG_AUTHPRIV) and audit in batches.  A request that finds
+ * the queue full waits for room while the logger is making progress (so
+ * under load requests go at the pace decisions can be logged: none is lost);
+ * only when the logger has finished nothing for AZ_LOGQ_STALL_MS (a stalled
+ * log daemon) is the record dropped and counted, and the count is logged
+ * with the next record.  A stalled daemon thus costs each request at most
+ * one short wait, never dockerd's liveness. */
 #ifndef AZ_LOGQ_H
 #define AZ_LOGQ_H
 
 #include "az_verdict.h"
+
+#define AZ_LOGQ_STALL_MS 1000
 
 struct az_logq;
 

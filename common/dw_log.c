@@ -13,11 +13,7 @@
 
 #include "dw_log.h"
 
-/* Leaves room in audit's MAX_AUDIT_MESSAGE_LENGTH (8970) for what
- * audit_log_user_message appends (exe=..., hostname, addr, terminal, res). */
-#define DW_LOG_LINE_MAX 6144
 #define DW_KEY_MAX 64
-#define DW_COMPONENT_MAX 32
 
 enum value_class { VALUE_PLAIN, VALUE_QUOTED, VALUE_HEX };
 
@@ -195,26 +191,35 @@ static const char *audit_safe(const char *s)
 	return s;
 }
 
-int dw_log_decision(const char *component, int priority, int audit_fd, int audit_type,
-		    const char *host, const char *addr, enum dw_outcome outcome,
-		    const struct dw_field *fields, size_t n)
+int dw_log_line(const char *component, const struct dw_field *fields, size_t n, char *line,
+		size_t linesz)
 {
 	static const char trunc_mark[] = " truncated=yes";
-	char line[DW_LOG_LINE_MAX + sizeof(trunc_mark)];
-	char msg[DW_LOG_LINE_MAX + sizeof(trunc_mark) + 64];
-	int len, ret;
+	int len;
 
-	if (!component_ok(component)) {
-		ret = -EINVAL;   /* a caller bug, not data: nothing to log */
-		goto out;
-	}
+	if (!component_ok(component) || linesz < DW_LOG_LINE_BUF)
+		return -EINVAL; /* a caller bug, not data: nothing to log */
 	len = dw_kv_format(line, DW_LOG_LINE_MAX, fields, n);
 	if (len == -ENOSPC) {
 		/* Log the whole fields that fit and say that more was cut. */
 		size_t l = strnlen(line, DW_LOG_LINE_MAX);
 
 		memcpy(line + l, trunc_mark, sizeof(trunc_mark));
-	} else if (len < 0) {
+		len = (int)(l + sizeof(trunc_mark) - 1);
+	}
+	return len;
+}
+
+int dw_log_decision(const char *component, int priority, int audit_fd, int audit_type,
+		    const char *host, const char *addr, enum dw_outcome outcome,
+		    const struct dw_field *fields, size_t n)
+{
+	char line[DW_LOG_LINE_BUF];
+	char msg[DW_LOG_LINE_BUF + 64];
+	int len, ret;
+
+	len = dw_log_line(component, fields, n, line, sizeof(line));
+	if (len < 0) {
 		ret = len;
 		goto out;
 	}

@@ -13,6 +13,13 @@
 
 #include <stddef.h>
 
+/* Leaves room in audit's MAX_AUDIT_MESSAGE_LENGTH (8970) for what
+ * audit_log_user_message appends (exe=..., hostname, addr, terminal, res). */
+#define DW_LOG_LINE_MAX 6144
+/* A line buffer: the fields and a " truncated=yes" mark. */
+#define DW_LOG_LINE_BUF (DW_LOG_LINE_MAX + 16)
+#define DW_COMPONENT_MAX 32
+
 struct dw_field {
 	const char *key;    /* [a-z_]+ */
 	const char *value;  /* NULL is written as "?" (audit's convention) */
@@ -31,6 +38,12 @@ enum dw_outcome {
 	DW_OUTCOME_DENY = 0,
 	DW_OUTCOME_ALLOW = 1,
 };
+
+/* The fields of one decision as logged (dw_kv_format; when they do not fit,
+ * the whole fields that do and " truncated=yes").  COMPONENT is checked
+ * ([a-z_-]{1,32}).  LINESZ >= DW_LOG_LINE_BUF.  Length, or -EINVAL. */
+int dw_log_line(const char *component, const struct dw_field *fields, size_t n, char *line,
+		size_t linesz);
 
 /* Log one decision: to syslog at PRIORITY (facility LOG_AUTHPRIV) as
  * "dockwarden-COMPONENT: <fields>", and, when AUDIT_FD >= 0, as an audit user

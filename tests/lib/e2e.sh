@@ -165,7 +165,7 @@ dw_auditd_start() {
 	log_group = root
 	log_format = ENRICHED
 	flush = INCREMENTAL_ASYNC
-	freq = 1
+	freq = ${DW_AUDITD_FREQ:-1}
 	max_log_file = 256
 	num_logs = 2
 	priority_boost = 0

@@ -48,3 +48,31 @@ case "$interp" in
 *) dw_die "ausearch -i lost fields" ;;
 esac
 echo "ok: syslog and audit carry: $fields"
+
+# dw_logbatch (the authz plugin's logger) writes the same records as
+# dw_log_decision: one record each way, compared with the tag, pid and time
+# taken out; then 150 batched records (three batches) all arrive once.
+ptag=dwt-plain-$$-$RANDOM
+btag=dwt-batch-$$-$RANDOM
+"$probe" unit-test "$ptag" plain
+"$probe" unit-test "$btag" batch 150
+dw_wait_for 10 grep -qF "tag=$btag-149 " "$dir/syslog.log" || dw_die "batched syslog lines missing"
+dw_wait_for 10 grep -qF "tag=$btag-149 " "$dir/audit/audit.log" || dw_die "batched audit records missing"
+norm_syslog() { grep -F "tag=$1" "$dir/syslog.log" | head -1 | sed -E "s/^.* (authpriv\.[a-z]+ )/\1/; s/\[[0-9]+\]/[PID]/; s/tag=$1(-0)? /tag=T /"; }
+norm_audit() { grep -F "tag=$1" "$dir/audit/audit.log" | head -1 | sed -E "s/^.*msg='//; s/tag=$1(-0)? /tag=T /; s/exe=[^ ]+ //"; }
+a=$(norm_syslog "$ptag"); b=$(norm_syslog "$btag")
+dw_log "syslog, dw_log_decision: $a"
+dw_log "syslog, dw_logbatch:      $b"
+[ -n "$a" ] && [ "$a" = "$b" ] || dw_die "batched syslog line differs"
+a=$(norm_audit "$ptag"); b=$(norm_audit "$btag")
+dw_log "audit, dw_log_decision: $a"
+dw_log "audit, dw_logbatch:     $b"
+[ -n "$a" ] && [ "$a" = "$b" ] || dw_die "batched audit record differs"
+grep -F "tag=$btag-" "$dir/audit/audit.log" | grep -q "exe=\"$(readlink -f "$probe")\"" ||
+	dw_die "batched audit record names another exe"
+for f in syslog.log audit/audit.log; do
+	n=$(grep -oE "tag=$btag-[0-9]+ " "$dir/$f" | sort -u | wc -l)
+	t=$(grep -cF "tag=$btag-" "$dir/$f")
+	[ "$n" = 150 ] && [ "$t" = 150 ] || dw_die "$f: $n distinct of $t batched records, want 150 once each"
+done
+echo "ok: dw_logbatch writes what dw_log_decision writes; 150 of 150 batched records arrived once"
