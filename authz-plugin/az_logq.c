@@ -63,6 +63,27 @@ static void add_rec(struct az_logq *q, const struct rec *r, unsigned long long d
 			      r->deny ? DW_OUTCOME_DENY : DW_OUTCOME_ALLOW, f, dropped ? 7 : 6);
 }
 
+/* Move up to one batch from the ring to q->taken (lock held), note the
+ * progress and wake requests waiting for room.  Returns how many. */
+static size_t take(struct az_logq *q, unsigned long long *dropped)
+{
+	size_t i, n = q->len < DW_LOGBATCH_MAX ? q->len : DW_LOGBATCH_MAX;
+
+	/* cppcheck 2.10 takes q->len for 0 here: it cannot see that other
+	 * threads fill the queue while the logger waits on the condition */
+	// cppcheck-suppress knownConditionTrueFalse
+	for (i = 0; i < n; i++) {
+		q->taken[i] = q->ring[q->head];
+		q->head = (q->head + 1) % QCAP;
+	}
+	q->len -= n;
+	*dropped = q->dropped;
+	q->dropped = 0;
+	clock_gettime(CLOCK_MONOTONIC, &q->progress);
+	pthread_cond_broadcast(&q->room);
+	return n;
+}
+
 static void *logger(void *arg)
 {
 	struct az_logq *q = arg;
@@ -84,16 +105,7 @@ static void *logger(void *arg)
 		}
 		if (q->len == 0 && q->stop)
 			break;
-		n = q->len < DW_LOGBATCH_MAX ? q->len : DW_LOGBATCH_MAX;
-		for (i = 0; i < n; i++) {
-			q->taken[i] = q->ring[q->head];
-			q->head = (q->head + 1) % QCAP;
-		}
-		q->len -= n;
-		dropped = q->dropped;
-		q->dropped = 0;
-		clock_gettime(CLOCK_MONOTONIC, &q->progress);
-		pthread_cond_broadcast(&q->room);
+		n = take(q, &dropped);
 		pthread_mutex_unlock(&q->lock);
 		/* the first record after a loss says how many were lost */
 		for (i = 0; i < n; i++)
