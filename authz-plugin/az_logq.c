@@ -63,6 +63,17 @@ static void add_rec(struct az_logq *q, const struct rec *r, unsigned long long d
 			      r->deny ? DW_OUTCOME_DENY : DW_OUTCOME_ALLOW, f, dropped ? 7 : 6);
 }
 
+/* *TS = now + NS (CLOCK_MONOTONIC, the clock both condition variables use). */
+static void deadline_in(long ns, struct timespec *ts)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_nsec += ns;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
 /* Move up to one batch from the ring to q->taken (lock held), note the
  * progress and wake requests waiting for room.  Returns how many. */
 static size_t take(struct az_logq *q, unsigned long long *dropped)
@@ -94,12 +105,7 @@ static void *logger(void *arg)
 	for (;;) {
 		if (q->len == 0 && !q->stop) {
 			struct timespec ts;
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			ts.tv_nsec += DRAIN_NS;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
+			deadline_in(DRAIN_NS, &ts);
 			pthread_cond_timedwait(&q->cond, &q->lock, &ts);
 			continue;
 		}
@@ -172,12 +178,7 @@ static void wait_room(struct az_logq *q)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_nsec += 10000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	deadline_in(10000000L, &ts);
 	pthread_cond_timedwait(&q->room, &q->lock, &ts);
 }
 

@@ -39,7 +39,8 @@ case "$rec" in
 esac
 
 # auparse (through ausearch) reads the record's fields back.
-ausearch -if "$dir/audit/audit.log" -m TRUSTED_APP --success no --raw | grep -qF "$tag" ||
+ausearch -if "$dir/audit/audit.log" -m TRUSTED_APP --success no --raw >"$dir/ausearch.out" || true
+grep -qF "$tag" "$dir/ausearch.out" ||
 	dw_die "ausearch does not find the record as a failure"
 interp=$(ausearch -if "$dir/audit/audit.log" -m TRUSTED_APP -i | grep -F "$tag")
 dw_log "ausearch -i: $interp"
@@ -58,8 +59,9 @@ btag=dwt-batch-$$-$RANDOM
 "$probe" unit-test "$btag" batch 150
 dw_wait_for 10 grep -qF "tag=$btag-149 " "$dir/syslog.log" || dw_die "batched syslog lines missing"
 dw_wait_for 10 grep -qF "tag=$btag-149 " "$dir/audit/audit.log" || dw_die "batched audit records missing"
-norm_syslog() { grep -F "tag=$1" "$dir/syslog.log" | head -1 | sed -E "s/^.* (authpriv\.[a-z]+ )/\1/; s/\[[0-9]+\]/[PID]/; s/tag=$1(-0)? /tag=T /"; }
-norm_audit() { grep -F "tag=$1" "$dir/audit/audit.log" | head -1 | sed -E "s/^.*msg='//; s/tag=$1(-0)? /tag=T /; s/exe=[^ ]+ //"; }
+# (grep -m1, not "| head -1": under pipefail grep may take SIGPIPE)
+norm_syslog() { grep -m1 -F "tag=$1" "$dir/syslog.log" | sed -E "s/^.* (authpriv\.[a-z]+ )/\1/; s/\[[0-9]+\]/[PID]/; s/tag=$1(-0)? /tag=T /"; }
+norm_audit() { grep -m1 -F "tag=$1" "$dir/audit/audit.log" | sed -E "s/^.*msg='//; s/tag=$1(-0)? /tag=T /; s/exe=[^ ]+ //"; }
 a=$(norm_syslog "$ptag"); b=$(norm_syslog "$btag")
 dw_log "syslog, dw_log_decision: $a"
 dw_log "syslog, dw_logbatch:      $b"
@@ -68,7 +70,7 @@ a=$(norm_audit "$ptag"); b=$(norm_audit "$btag")
 dw_log "audit, dw_log_decision: $a"
 dw_log "audit, dw_logbatch:     $b"
 [ -n "$a" ] && [ "$a" = "$b" ] || dw_die "batched audit record differs"
-grep -F "tag=$btag-" "$dir/audit/audit.log" | grep -q "exe=\"$(readlink -f "$probe")\"" ||
+grep -m1 -F "tag=$btag-0 " "$dir/audit/audit.log" | grep -qF "exe=\"$(readlink -f "$probe")\"" ||
 	dw_die "batched audit record names another exe"
 for f in syslog.log audit/audit.log; do
 	n=$(grep -oE "tag=$btag-[0-9]+ " "$dir/$f" | sort -u | wc -l)
