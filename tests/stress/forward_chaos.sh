@@ -52,6 +52,10 @@ wait_arrival() {
 	[ -n "$last" ] || dw_die "$2: nothing in the spool"
 	dw_wait_for 120 grep -q " $last " "$LOG" || dw_die "$2: '$last' never reached the log host"
 }
+# the highest seq the log host stored so far (for the failure timeline)
+last_stored() {
+	{ sed -n 's/.* seq=\([0-9]*\) .*/\1/p' "$LOG" 2>/dev/null || true; } | sort -n | tail -n 1
+}
 plugin_start() { # FIFO: a plugin reading FIFO; fd 7 is its writer
 	rm -f "$1"; mkfifo "$1"
 	"$AUDISP" --policy "$T/policy.json" <"$1" 2>>"$T/plugin.err" &
@@ -113,12 +117,15 @@ for ((i = 0; i < rounds; i++)); do
 	python3 "$GEN" 400 $((100000 + i * 1000)) >&7 2>/dev/null &  # EPIPE when its reader is killed
 	writer=$!
 	sleep "0.$((RANDOM % 8 + 1))"
-	case $((RANDOM % 3)) in
+	action=$((RANDOM % 3))
+	echo "round $i: action $action at $(date +%T.%N); log host has up to $(last_stored)" >>"$T/events"
+	case $action in
 	0) rs_stop; outages=$((outages + 1)); sleep "0.$((RANDOM % 9 + 1))"; rs_start ;;
 	1) kill_plugin; kills=$((kills + 1)) ;;
 	2) rs_stop; outages=$((outages + 1)); kill_plugin; kills=$((kills + 1))
 	   sleep "0.$((RANDOM % 9 + 1))"; rs_start ;;
 	esac
+	echo "round $i: done at $(date +%T.%N); log host has up to $(last_stored)" >>"$T/events"
 	wait "$writer" 2>/dev/null || true   # EPIPE when its reader was killed: auditd's loss, not ours
 	if ! kill -0 "$(cat "$T/plugin.pid")" 2>/dev/null; then
 		exec 7>&-
@@ -129,7 +136,13 @@ exec 7>&-
 pid=$(cat "$T/plugin.pid")
 while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done   # EOF: flush and exit
 wait_arrival "$T/spoolA" A
-judge "$T/vA.json" ""
+# (actions: 0 log host restarted, 1 plugin SIGKILLed, 2 both)
+judge "$T/vA.json" "" || dw_die "A failed; timeline:
+$(cat "$T/events")
+plugin stderr (tail):
+$(tail -n 20 "$T/plugin.err")
+rsyslog (tail):
+$(tail -n 10 "$T/rsyslog.out")"
 dw_log "ok A: $rounds rounds, $kills plugin SIGKILLs, $outages log-host outages: every record arrived"
 
 # --- B. spool filled to its bound -------------------------------------------------
