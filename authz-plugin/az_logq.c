@@ -44,7 +44,6 @@ struct az_logq {
 	size_t head, len;
 	unsigned long long dropped;
 	int stop;
-	int audit_fd;
 };
 
 static void add_rec(struct az_logq *q, const struct rec *r, unsigned long long dropped)
@@ -140,7 +139,6 @@ int az_logq_start(struct az_logq **out, int audit_fd)
 		free(q);
 		return rc;
 	}
-	q->audit_fd = audit_fd;
 	pthread_mutex_init(&q->lock, NULL);
 	{
 		pthread_condattr_t ca;
