@@ -8,12 +8,9 @@
  * accept exactly the same inputs (tests/unit/test_base64.c compares them). */
 #include <stdbool.h>
 #include <stdint.h>
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define AZ_HAVE_AVX2_PATH 1
-#endif
 
 #include "az_base64.h"
+#include "az_cpu.h"
 
 /* 0..63 for the alphabet, 64 for '=', 255 for everything else. */
 static const uint8_t dec[256] = {
@@ -35,13 +32,12 @@ static const uint8_t dec[256] = {
 	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
 };
 
-#ifdef AZ_HAVE_AVX2_PATH
+#ifdef AZ_AVX2
 /* Decode whole 32-character blocks of IN while at least 48 characters
  * remain before FULL (each store writes 32 bytes, 8 past the block's 24).
  * Returns the characters consumed (a multiple of 32); stops early at a
  * block holding anything outside the alphabet. */
-__attribute__((target("avx2"))) static size_t decode_avx2(const unsigned char *in, size_t full,
-							   unsigned char *out)
+AZ_TARGET_AVX2 static size_t decode_avx2(const unsigned char *in, size_t full, unsigned char *out)
 {
 	const __m256i shuf = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,
 					      2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
@@ -84,11 +80,6 @@ __attribute__((target("avx2"))) static size_t decode_avx2(const unsigned char *i
 	return i;
 }
 
-/* libgcc reads CPUID once at start-up; this is a load and a test */
-static bool have_avx2(void)
-{
-	return __builtin_cpu_supports("avx2");
-}
 #endif
 
 ssize_t az_base64_decode(const char *in, size_t len, unsigned char *out)
@@ -109,8 +100,8 @@ ssize_t az_base64_decode_ex(const char *in, size_t len, unsigned char *out, bool
 	if (p[len - 1] == '=')
 		pad = p[len - 2] == '=' ? 2 : 1;
 	full = len - (pad ? 4 : 0);
-#ifdef AZ_HAVE_AVX2_PATH
-	if (vector && have_avx2()) {
+#ifdef AZ_AVX2
+	if (vector && az_have_avx2()) {
 		i = decode_avx2(p, full, out);
 		o = i / 4 * 3;
 	}

@@ -11,11 +11,8 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define AZ_JSON_AVX2 1
-#endif
 
+#include "az_cpu.h"
 #include "az_json.h"
 
 #define MAX_INPUT 0x7fffffffu /* offsets and node counts fit 32 bits */
@@ -67,10 +64,10 @@ static inline size_t scan_plain(const char *b, size_t i, size_t n)
 	return n;
 }
 
-#ifdef AZ_JSON_AVX2
+#ifdef AZ_AVX2
 /* scan_plain, 32 bytes a step, for long strings (the envelope's 1.4 MB of
  * base64 is one string); stops at the first special byte or the last 32. */
-__attribute__((target("avx2"))) static size_t scan_plain_avx2(const char *b, size_t i, size_t n)
+AZ_TARGET_AVX2 static size_t scan_plain_avx2(const char *b, size_t i, size_t n)
 {
 	const __m256i q = _mm256_set1_epi8('"'), bs = _mm256_set1_epi8('\\');
 	const __m256i sp = _mm256_set1_epi8(0x20);
@@ -89,7 +86,7 @@ __attribute__((target("avx2"))) static size_t scan_plain_avx2(const char *b, siz
 
 static size_t scan_plain_long(const char *b, size_t i, size_t n)
 {
-	if (n - i >= 256 && __builtin_cpu_supports("avx2")) {
+	if (n - i >= 256 && az_have_avx2()) {
 		i = scan_plain_avx2(b, i, n);
 		if (n - i >= 32)
 			return i; /* stopped at a special byte */
