@@ -61,7 +61,9 @@ static void eval_body(struct az_ctx *c, const struct az_request *rq, const struc
 
 	if (az_body_parse(c, rq, &doc) < 0)
 		return;
-	r->on_body(c, az_json_root(&doc));
+	/* no rule reads a body with a key no dockerd release we know reads */
+	if (az_schema_check(c, az_json_root(&doc), r->schema, "") == 0)
+		r->on_body(c, az_json_root(&doc));
 	az_json_free(&doc);
 }
 
@@ -93,6 +95,9 @@ void az_evaluate(const struct dw_policy *pol, const struct az_request *rq,
 			eval_body(&c, rq, r);
 		break;
 	case AZ_RK_QUERY:
+		if (az_query_check(&c, &u, r->query, r->what) == 0)
+			r->on_query(&c, &u);
+		break;
 	case AZ_RK_FIXED:
 		r->on_query(&c, &u);
 		break;

@@ -11,36 +11,35 @@
 
 #include "az_eval_priv.h"
 
-static const char *const config_fields[] = { "User", "Env", "Image", "HostConfig" };
-
+/* container.HostConfig fields of OBJ: a HostConfig object, or the top level
+ * of a create body (legacy fields) or of an update body (its Resources). */
 static int read_hostcfg(struct az_ctx *c, az_jv obj, const char *where, struct az_struct *hc)
 {
-	hc->names = az_hostcfg_fields;
-	hc->n = az_hostcfg_nfields;
-	return az_struct_read(c, obj, where, hc);
+	return az_struct_read(c, obj, where, &az_schema_container_HostConfig, hc);
 }
 
 void az_eval_container_create(struct az_ctx *c, az_jv body)
 {
-	struct az_struct cfg = { .names = config_fields, .n = 4 };
-	struct az_struct top, inner;
+	struct az_struct cfg, top, inner;
 	int64_t mem_top, mem_in = 0, pids_top, pids_in = 0, mem;
 	bool pids_top_set, pids_in_set = false, has_inner;
 	const char *img;
 	size_t ilen;
 	az_jv env;
 
-	if (az_struct_read(c, body, "body", &cfg) < 0 || read_hostcfg(c, body, "body", &top) < 0)
+	if (az_struct_read(c, body, "body", &az_schema_body_containers_create, &cfg) < 0 ||
+	    read_hostcfg(c, body, "body", &top) < 0)
 		return;
-	has_inner = cfg.val[3] != NULL;
-	if (has_inner && read_hostcfg(c, cfg.val[3], "HostConfig", &inner) < 0)
+	has_inner = cfg.val[AZ_BODY_CONTAINERS_CREATE_HOSTCONFIG] != NULL;
+	if (has_inner &&
+	    read_hostcfg(c, cfg.val[AZ_BODY_CONTAINERS_CREATE_HOSTCONFIG], "HostConfig", &inner) < 0)
 		return;
 
-	az_check_user(c, cfg.val[0], "User", true);
-	if (az_arr(c, cfg.val[1], "Env", &env) < 0)
+	az_check_user(c, cfg.val[AZ_BODY_CONTAINERS_CREATE_USER], "User", true);
+	if (az_arr(c, cfg.val[AZ_BODY_CONTAINERS_CREATE_ENV], "Env", &env) < 0)
 		return;
 	az_check_env(c, env, "Env");
-	if (az_str(c, cfg.val[2], "Image", &img, &ilen) < 0)
+	if (az_str(c, cfg.val[AZ_BODY_CONTAINERS_CREATE_IMAGE], "Image", &img, &ilen) < 0)
 		return;
 	if (ilen > 0)
 		az_check_image(c, img, ilen, "Image");
@@ -48,6 +47,7 @@ void az_eval_container_create(struct az_ctx *c, az_jv body)
 	az_check_hostcfg(c, &top, false);
 	if (has_inner)
 		az_check_hostcfg(c, &inner, true);
+	az_check_networking(c, cfg.val[AZ_BODY_CONTAINERS_CREATE_NETWORKINGCONFIG]);
 
 	if (az_int(c, AZ_HCV(&top, MEMORY), "Memory", &mem_top, NULL) < 0 ||
 	    az_int(c, AZ_HCV(&top, PIDSLIMIT), "PidsLimit", &pids_top, &pids_top_set) < 0)
@@ -107,19 +107,18 @@ void az_eval_container_update(struct az_ctx *c, az_jv body)
 			(long long)pids);
 }
 
-static const char *const exec_fields[] = { "User", "Privileged", "Env" };
-
 void az_eval_exec_create(struct az_ctx *c, az_jv body)
 {
-	struct az_struct ex = { .names = exec_fields, .n = 3 };
+	struct az_struct ex;
 	bool priv;
 	az_jv env;
 
-	if (az_struct_read(c, body, "body", &ex) < 0 ||
-	    az_bool(c, ex.val[1], "Privileged", &priv) < 0 || az_arr(c, ex.val[2], "Env", &env) < 0)
+	if (az_struct_read(c, body, "body", &az_schema_container_ExecCreateRequest, &ex) < 0 ||
+	    az_bool(c, ex.val[AZ_CONTAINER_EXECCREATEREQUEST_PRIVILEGED], "Privileged", &priv) < 0 ||
+	    az_arr(c, ex.val[AZ_CONTAINER_EXECCREATEREQUEST_ENV], "Env", &env) < 0)
 		return;
 	if (priv)
 		az_flag(c, DW_RULE_PRIVILEGED, "Privileged is true");
-	az_check_user(c, ex.val[0], "User", false);
+	az_check_user(c, ex.val[AZ_CONTAINER_EXECCREATEREQUEST_USER], "User", false);
 	az_check_env(c, env, "Env");
 }

@@ -49,6 +49,15 @@ void az_eval_build(struct az_ctx *c, const struct az_uri *u)
 		return;
 	if (r > 0 && val[0])
 		az_flag(c, DW_RULE_RESOURCE_LIMITS, "build cgroupparent is set");
+	/* dockerd 20.10 and 23.0 give the build's containers these options
+	 * (24.0 on refuses them on Linux); the plugin does not weigh them */
+	r = query(c, u, "securityopt", val, sizeof(val));
+	if (r < 0)
+		return;
+	if (r > 0) {
+		az_sanitize(val, strlen(val), safe, sizeof(safe));
+		az_flag(c, DW_RULE_SECURITY_OPTIONS, "build securityopt %s is set", safe);
+	}
 }
 
 void az_eval_image_pull(struct az_ctx *c, const struct az_uri *u)

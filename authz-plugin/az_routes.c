@@ -8,22 +8,30 @@
 
 #include "az_eval_priv.h"
 #include "az_routes.h"
+#include "az_schema_gen.h"
 
 static const struct az_route_def routes[] = {
 	{ .method = "POST", .prefix = "/containers/create", .kind = AZ_RK_BODY,
+	  .schema = &az_type_body_containers_create,
 	  .on_body = az_eval_container_create, .what = "container create" },
 	/* below 1.24 a start body is a HostConfig that replaces the created one */
 	{ .method = "POST", .prefix = "/containers/", .suffix = "/start", .kind = AZ_RK_BODY,
-	  .body_below = "1.24", .on_body = az_eval_container_start, .what = "container start" },
+	  .body_below = "1.24", .schema = &az_type_container_HostConfig,
+	  .on_body = az_eval_container_start, .what = "container start" },
 	{ .method = "POST", .prefix = "/containers/", .suffix = "/update", .kind = AZ_RK_BODY,
+	  .schema = &az_type_container_UpdateConfig,
 	  .on_body = az_eval_container_update, .what = "container update" },
 	{ .method = "POST", .prefix = "/containers/", .suffix = "/exec", .kind = AZ_RK_BODY,
+	  .schema = &az_type_container_ExecCreateRequest,
 	  .on_body = az_eval_exec_create, .what = "exec create" },
 	{ .method = "POST", .prefix = "/volumes/create", .kind = AZ_RK_BODY,
+	  .schema = &az_type_volume_CreateRequest,
 	  .on_body = az_eval_volume_create, .what = "volume create" },
 	{ .method = "POST", .prefix = "/services/create", .kind = AZ_RK_BODY,
+	  .schema = &az_type_body_services_create,
 	  .on_body = az_eval_service, .what = "service create" },
 	{ .method = "POST", .prefix = "/services/", .suffix = "/update", .kind = AZ_RK_BODY,
+	  .schema = &az_type_body_services_create,
 	  .on_body = az_eval_service, .what = "service update" },
 	{ .method = "POST", .prefix = "/plugins/pull", .kind = AZ_RK_FIXED,
 	  .on_query = az_eval_plugin, .what = "plugin install" },
@@ -36,8 +44,10 @@ static const struct az_route_def routes[] = {
 	{ .method = "POST", .prefix = "/plugins/", .suffix = "/upgrade", .kind = AZ_RK_FIXED,
 	  .on_query = az_eval_plugin, .what = "plugin upgrade" },
 	{ .method = "POST", .prefix = "/images/create", .kind = AZ_RK_QUERY,
+	  .query = &az_schema_query_images_create,
 	  .on_query = az_eval_image_pull, .what = "image pull" },
 	{ .method = "POST", .prefix = "/build", .kind = AZ_RK_QUERY,
+	  .query = &az_schema_query_build,
 	  .on_query = az_eval_build, .what = "build" },
 	/* BuildKit: the session carries the build's files and secrets, /grpc
 	 * (buildx) the whole BuildKit API */

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "az_json.h"
+#include "az_schema.h"
 #include "az_verdict.h"
 
 struct az_uri;
@@ -28,6 +29,8 @@ struct az_route_def {
 	enum az_route_kind kind;
 	const char *body_below;   /* AZ_RK_BODY: dockerd decodes the body only below this API
 				   * version (NULL: at every version) */
+	const struct az_type *schema;      /* AZ_RK_BODY: what the body decodes into */
+	const struct az_schema *query;     /* AZ_RK_QUERY: the parameters dockerd reads */
 	void (*on_body)(struct az_ctx *c, az_jv body);
 	void (*on_query)(struct az_ctx *c, const struct az_uri *u);
 	const char *what;         /* for messages and docs: "container create" */

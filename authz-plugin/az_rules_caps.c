@@ -177,3 +177,30 @@ void az_check_sysctls(struct az_ctx *c, az_jv map, const char *field)
 		az_flag(c, DW_RULE_SYSCTLS, "%s %s is not allowed", field, safe);
 	}
 }
+
+/* API 1.46: EndpointsConfig.*.DriverOpts["com.docker.network.endpoint.sysctls"]
+ * is "name=value,name=value" with IFNAME standing for the interface. */
+void az_check_endpoint_sysctls(struct az_ctx *c, const char *list, size_t len, const char *field)
+{
+	size_t start = 0, i;
+
+	for (i = 0; i <= len; i++) {
+		const char *item = list + start, *eq;
+		size_t n;
+		char safe[128];
+
+		if (i < len && list[i] != ',')
+			continue;
+		n = i - start;
+		start = i + 1;
+		if (n == 0)
+			continue;
+		eq = memchr(item, '=', n);
+		if (eq)
+			n = (size_t)(eq - item);
+		if (sysctl_allowed(&c->prof->allowed_sysctls, item, n))
+			continue;
+		az_sanitize(item, n, safe, sizeof(safe));
+		az_flag(c, DW_RULE_SYSCTLS, "%s %s is not allowed", field, safe);
+	}
+}

@@ -154,27 +154,24 @@ void az_check_local_volume_opts(struct az_ctx *c, az_jv opts, const char *field)
 	}
 }
 
-static const char *const mount_fields[] = { "Type", "Source", "VolumeOptions" };
-static const char *const volopt_fields[] = { "DriverConfig" };
-static const char *const drvcfg_fields[] = { "Name", "Options" };
-
 static void check_volume_mount(struct az_ctx *c, az_jv vo, const char *field)
 {
-	struct az_struct v = { .names = volopt_fields, .n = 1 };
-	struct az_struct d = { .names = drvcfg_fields, .n = 2 };
+	struct az_struct v, d;
 	char f[192];
 	const char *name;
 	size_t nlen;
 	az_jv opts;
 
 	snprintf(f, sizeof(f), "%s.VolumeOptions", field);
-	if (az_struct_read(c, vo, f, &v) < 0)
+	if (az_struct_read(c, vo, f, &az_schema_mount_VolumeOptions, &v) < 0)
 		return;
 	snprintf(f, sizeof(f), "%s.VolumeOptions.DriverConfig", field);
-	if (az_struct_read(c, v.val[0], f, &d) < 0 || az_str(c, d.val[0], f, &name, &nlen) < 0)
+	if (az_struct_read(c, v.val[AZ_MOUNT_VOLUMEOPTIONS_DRIVERCONFIG], f, &az_schema_mount_Driver,
+			   &d) < 0 ||
+	    az_str(c, d.val[AZ_MOUNT_DRIVER_NAME], f, &name, &nlen) < 0)
 		return;
 	snprintf(f, sizeof(f), "%s.VolumeOptions.DriverConfig.Options", field);
-	if (az_obj(c, d.val[1], f, &opts) < 0)
+	if (az_obj(c, d.val[AZ_MOUNT_DRIVER_OPTIONS], f, &opts) < 0)
 		return;
 	if (az_is_local_driver(name, nlen))
 		az_check_local_volume_opts(c, opts, f);
@@ -186,19 +183,27 @@ void az_check_mounts(struct az_ctx *c, az_jv list, const char *field)
 	az_jv e;
 
 	AZ_JARR_FOREACH(list, i, e) {
-		struct az_struct m = { .names = mount_fields, .n = 3 };
+		struct az_struct m;
 		const char *type, *src;
 		size_t tlen, slen;
 		char f[96], fs[112];
 
 		snprintf(f, sizeof(f), "%s[%zu]", field, i);
-		if (az_struct_read(c, e, f, &m) < 0 ||
-		    az_str(c, m.val[0], f, &type, &tlen) < 0 || az_str(c, m.val[1], f, &src, &slen) < 0)
+		if (az_struct_read(c, e, f, &az_schema_mount_Mount, &m) < 0 ||
+		    az_str(c, m.val[AZ_MOUNT_MOUNT_TYPE], f, &type, &tlen) < 0 ||
+		    az_str(c, m.val[AZ_MOUNT_MOUNT_SOURCE], f, &src, &slen) < 0)
 			return;
 		if (tlen == 5 && memcmp(type, "tmpfs", 5) == 0)
 			continue;
 		if (tlen == 6 && memcmp(type, "volume", 6) == 0) {
-			check_volume_mount(c, m.val[2], f);
+			check_volume_mount(c, m.val[AZ_MOUNT_MOUNT_VOLUMEOPTIONS], f);
+			continue;
+		}
+		/* API 1.48: Source is an image reference, mounted read-only */
+		if (tlen == 5 && memcmp(type, "image", 5) == 0) {
+			snprintf(fs, sizeof(fs), "%s source", f);
+			if (slen > 0)
+				az_check_image(c, src, slen, fs);
 			continue;
 		}
 		/* "bind", and any type dockerd would refuse, is judged as a bind */
