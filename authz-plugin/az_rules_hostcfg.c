@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "az_rules.h"
+#include "az_state.h"
 
 /* Field names for messages: "HostConfig.X" inside the HostConfig object, "X"
  * at the top level of a create body (compile-time strings: no formatting on
@@ -43,6 +44,8 @@ static void check_namespaces(struct az_ctx *c, const struct az_struct *hc, bool 
 			return;
 		if (az_mode_is_host(s, len))
 			az_flag(c, DW_RULE_HOST_NAMESPACES, "%s is host", field);
+		else if (i < 3) /* network, pid, ipc: the modes dockerd lets join a container */
+			az_check_container_mode(c, modes[i], s, len, field);
 	}
 }
 
@@ -101,6 +104,11 @@ static void check_mounts_of(struct az_ctx *c, const struct az_struct *hc, bool i
 		return;
 	if (a)
 		az_check_mounts(c, a, field);
+	field = FLD("VolumesFrom");
+	if (az_arr(c, AZ_HCV(hc, VOLUMESFROM), field, &a) < 0)
+		return;
+	if (a)
+		az_check_volumes_from(c, a, field);
 }
 
 static void check_resources(struct az_ctx *c, const struct az_struct *hc, bool inner)

@@ -34,7 +34,7 @@ static char *doc(const char *user, const char *hc, const char *mounts)
 
 static void judge(const struct dw_policy *p, char *d, struct az_verdict *v)
 {
-	az_judge_container(p, NULL, d, strlen(d), v);
+	az_judge_container(p, NULL, d, strlen(d), AZ_JUDGE_ALL, NULL, v);
 	free(d);
 }
 
@@ -94,7 +94,7 @@ int main(void)
 	CHECK(v.deny);
 	CHECK_EQ_STR(v.msg, "dockwarden: denied: host_namespaces: HostConfig.NetworkMode is host");
 
-	az_judge_container(p, NULL, "{\"Config\":", 10, &v);
+	az_judge_container(p, NULL, "{\"Config\":", 10, AZ_JUDGE_ALL, NULL, &v);
 	CHECK(v.deny);
 	CHECK_EQ_INT(v.rule, AZ_RULE_REQUEST);
 
