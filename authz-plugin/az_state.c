@@ -43,8 +43,12 @@ int az_borrow(struct az_ctx *c, enum az_obj_kind kind, const char *name, size_t 
 			  why[0] ? why : strerror(-rc));
 		return -1;
 	}
+	/* the document's strings point into JSON: it must live as long */
 	rc = az_json_parse(json, jlen, doc, &err);
-	free(json);
+	if (rc == 0)
+		az_json_adopt(doc, json);
+	else
+		free(json);
 	if (rc < 0 || !az_jis(az_json_root(doc), AZ_JOBJ)) {
 		if (rc == 0)
 			az_json_free(doc);
