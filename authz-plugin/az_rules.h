@@ -24,7 +24,9 @@ void az_check_limits_required(struct az_ctx *c, int64_t memory, const char *mem_
 /* az_rules_caps.c: one capability list (CapAdd, Capabilities, CapabilityAdd). */
 void az_check_caps(struct az_ctx *c, az_jv list, const char *field, bool full_set);
 /* az_rules_secopt.c: SecurityOpt strings, MaskedPaths/ReadonlyPaths lists. */
-void az_check_security_opts(struct az_ctx *c, az_jv list, const char *field);
+/* LABEL_DERIVED: "label=disable" is dockerd's own addition (it stores it
+ * for privileged, host-pid and host-ipc containers), not to be reported again. */
+void az_check_security_opts(struct az_ctx *c, az_jv list, const char *field, bool label_derived);
 void az_check_masked(struct az_ctx *c, az_jv list, const char *field, bool readonly);
 /* Sysctls map. */
 void az_check_sysctls(struct az_ctx *c, az_jv map, const char *field);

@@ -135,6 +135,24 @@ static void check_resources(struct az_ctx *c, const struct az_struct *hc, bool i
 		az_flag(c, DW_RULE_RESOURCE_LIMITS, "%s is set", field);
 }
 
+/* In a stored configuration, does dockerd's own label=disable come with
+ * PRIVILEGED, a host PidMode or a host IpcMode (each reported by its rule)? */
+static bool label_is_derived(struct az_ctx *c, const struct az_struct *hc, bool privileged)
+{
+	static const int modes[] = { AZ_CONTAINER_HOSTCONFIG_PIDMODE, AZ_CONTAINER_HOSTCONFIG_IPCMODE };
+	size_t i;
+
+	if (privileged)
+		return true;
+	for (i = 0; i < 2; i++) {
+		az_jv m = hc->val[modes[i]];
+		if (az_jis(m, AZ_JSTR) && az_mode_is_host(m->u.s, m->n))
+			return true;
+	}
+	(void)c;
+	return false;
+}
+
 void az_check_hostcfg(struct az_ctx *c, const struct az_struct *hc, bool inner)
 {
 	bool b;
@@ -158,7 +176,7 @@ void az_check_hostcfg(struct az_ctx *c, const struct az_struct *hc, bool inner)
 	field = FLD("SecurityOpt");
 	if (az_arr(c, AZ_HCV(hc, SECURITYOPT), field, &v) < 0)
 		return;
-	az_check_security_opts(c, v, field);
+	az_check_security_opts(c, v, field, c->in_inspect && label_is_derived(c, hc, b));
 	field = FLD("MaskedPaths");
 	if (az_arr(c, AZ_HCV(hc, MASKEDPATHS), field, &v) < 0)
 		return;
