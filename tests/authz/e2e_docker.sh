@@ -215,8 +215,22 @@ raw 403 build-form-encoded -X POST -H 'Content-Type: application/x-www-form-urle
 raw 403 grpc -X POST "http://d/grpc" -H 'Upgrade: h2c' -H 'Connection: Upgrade'
 
 # API < 1.24: a start body is a HostConfig that replaces the created one.
-curl -sf --unix-socket "$SOCK" -X POST "${J[@]}" "http://d/v1.23/containers/create?name=dwt-old" \
-	--data-binary '{"Image":"dwt-bb","Cmd":["sleep","300"],'"$HC"'}' >/dev/null || fail "v1.23 create denied"
+# dockerd 25 and later refuse those versions themselves (after the plugin
+# allowed the request): the plugin must still deny the start bodies below, as
+# it cannot know which dockerd it is in front of.
+minapi=$(docker version --format '{{.Server.MinAPIVersion}}')
+old_create=/v1.23
+if [ "$minapi" != 1.12 ]; then
+	code=$(curl -s -o "$T/resp" -w '%{http_code}' --unix-socket "$SOCK" -X POST "${J[@]}" "http://d/v1.23/containers/create?name=dwt-old" \
+		--data-binary '{"Image":"dwt-bb","Cmd":["sleep","300"],'"$HC"'}')
+	[ "$code" = 400 ] && grep -qF "client version 1.23 is too old. Minimum supported API version is $minapi" "$T/resp" ||
+		fail "dockerd (min API $minapi) on a v1.23 create: HTTP $code $(head -c 300 "$T/resp")"
+	no_container dwt-old || fail "dockerd (min API $minapi) created dwt-old at v1.23"
+	ok "dockerd (min API $minapi) refuses a v1.23 create itself"
+	old_create=/v$minapi
+fi
+curl -sf --unix-socket "$SOCK" -X POST "${J[@]}" "http://d$old_create/containers/create?name=dwt-old" \
+	--data-binary '{"Image":"dwt-bb","Cmd":["sleep","300"],'"$HC"'}' >/dev/null || fail "$old_create create denied"
 RAW_CHECK_NAME= raw 403 v1.23-start-hostconfig -X POST "${J[@]}" "http://d/v1.23/containers/dwt-old/start" \
 	--data-binary '{"Privileged":true,"Binds":["/:/host"],'"$HC"'}'
 [ "$(docker inspect -f '{{.State.Running}} {{.HostConfig.Privileged}} {{len .HostConfig.Binds}}' dwt-old)" = "false false 0" ] ||

@@ -206,9 +206,50 @@ dw_auditd_stop() {
 }
 
 # --- dockerd: a private daemon --------------------------------------------------
+# Which Debian release's dockerd, containerd and docker CLI (DW_DOCKERD_LANE):
+# bookworm (default) is the host's own, from /usr; trixie and sid are unpacked
+# by scripts/fetch-dockerd under DW_DOCKERD_LANES_DIR/<lane>/root (fetched on
+# first use, a no-op after).  Every lane uses the host's runc: the newer
+# releases' runc needs a newer glibc than Debian 12's.
+_DW_LIB=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+DW_DOCKERD_LANE=${DW_DOCKERD_LANE:-bookworm}
+
+# dw_dockerd_lane: make the lane's binaries first in PATH.  A lane that cannot
+# be fetched or whose binaries do not run here is a SKIP (one line, exit 77),
+# said before any daemon starts when a test calls this early.
+dw_dockerd_lane() {
+	[ -z "${_DW_LANE_READY:-}" ] || return 0
+	local lane=$DW_DOCKERD_LANE root why
+	case $lane in
+	bookworm) root= ;;
+	trixie | sid)
+		local lanes=${DW_DOCKERD_LANES_DIR:-$_DW_LIB/../../build/dockerd-lanes}
+		if ! why=$("$_DW_LIB/../../scripts/fetch-dockerd" "$lane" "$lanes/$lane" 2>&1); then
+			dw_log "SKIP: dockerd lane $lane cannot be fetched: $(tail -1 <<<"$why")"
+			exit 77
+		fi
+		root=$(readlink -f "$lanes/$lane/root")
+		;;
+	*) dw_die "DW_DOCKERD_LANE=$lane: not one of bookworm, trixie, sid" ;;
+	esac
+	if [ -n "$root" ]; then
+		export PATH="$root/usr/bin:$root/usr/sbin:$PATH"
+		local b
+		for b in sbin/dockerd bin/docker bin/containerd; do
+			[ "$(command -v "${b#*/}")" = "$root/usr/$b" ] || dw_die "lane $lane: ${b#*/} is $(command -v "${b#*/}"), not $root/usr/$b"
+			if ! why=$("$root/usr/$b" --version 2>&1); then
+				dw_log "SKIP: dockerd lane $lane: its ${b#*/} does not run here: $(head -1 <<<"$why")"
+				exit 77
+			fi
+		done
+	fi
+	_DW_LANE_READY=1
+}
+
 # dw_dockerd_start DIR [EXTRA DOCKERD ARGS...]; exports DOCKER_HOST.
 dw_dockerd_start() {
 	local dir=$1; shift
+	dw_dockerd_lane
 	mkdir -p "$dir"
 	echo '{}' >"$dir/daemon.json"
 	# dockerd consults every legacy plugin on the host when it looks a volume
@@ -225,6 +266,7 @@ dw_dockerd_start() {
 	dw_on_exit "dw_dockerd_stop '$dir'"
 	export DOCKER_HOST="unix://$dir/docker.sock"
 	dw_wait_for 60 docker version || dw_die "dockerd did not start: $(tail -5 "$dir/dockerd.log")"
+	dw_log "dockerd lane $DW_DOCKERD_LANE: $(docker version --format 'dockerd {{.Server.Version}} (API {{.Server.APIVersion}}, min {{.Server.MinAPIVersion}}), docker CLI {{.Client.Version}} (API {{.Client.APIVersion}})' 2>&1 | head -1)"
 }
 dw_dockerd_stop() {
 	local dir=$1
