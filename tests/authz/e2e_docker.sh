@@ -11,6 +11,7 @@ PLUGIN=$(readlink -f "$1")
 . "$(dirname "$0")/../lib/e2e.sh"
 
 dw_e2e_lock "$@"
+dw_dockerd_lane # a lane that cannot run here is a SKIP before anything starts
 dw_tmpdir T
 SPEC=/etc/docker/plugins/dwt-authz-e2e.spec
 mkdir -p /etc/docker/plugins

@@ -265,7 +265,8 @@ dw_dockerd_start() {
 	echo $! >"$dir/dockerd.ownpid"
 	dw_on_exit "dw_dockerd_stop '$dir'"
 	export DOCKER_HOST="unix://$dir/docker.sock"
-	dw_wait_for 60 docker version || dw_die "dockerd did not start: $(tail -5 "$dir/dockerd.log")"
+	dw_wait_for 60 docker version ||
+		dw_die "dockerd did not start: $(tail -5 "$dir/dockerd.log"); docker version: $(docker version 2>&1 | tail -2)"
 	dw_log "dockerd lane $DW_DOCKERD_LANE: $(docker version --format 'dockerd {{.Server.Version}} (API {{.Server.APIVersion}}, min {{.Server.MinAPIVersion}}), docker CLI {{.Client.Version}} (API {{.Client.APIVersion}})' 2>&1 | head -1)"
 }
 dw_dockerd_stop() {
