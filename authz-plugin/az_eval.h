@@ -18,6 +18,7 @@ struct az_request {
 	size_t body_len;
 	const char *content_type;  /* RequestHeaders Content-Type, NULL if none */
 	const char *content_length;/* RequestHeaders Content-Length, NULL if none */
+	const struct az_daemon_info *daemon; /* NULL: not known (yet) */
 };
 
 /* Fill V.  Never fails: anything it cannot read is a deny with a reason.

@@ -1,4 +1,4 @@
-/* az_eval_other.c - volume create, swarm services, and query-only endpoints. */
+/* az_eval_other.c - volume create and swarm services. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -156,30 +156,4 @@ void az_eval_service(struct az_ctx *c, az_jv body)
 		return;
 	if ((rl == 6 && strncasecmp(rt, "plugin", 6) == 0) || tt.val[4])
 		az_flag(c, DW_RULE_PLUGINS, "TaskTemplate.PluginSpec installs a plugin on swarm nodes");
-}
-
-/* Endpoints whose dangerous parameters are in the query (r.FormValue). */
-void az_eval_query(struct az_ctx *c, const struct az_uri *u)
-{
-	char val[1024];
-	int r;
-
-	if (u->route == AZ_R_BUILD) {
-		r = az_query_get(u, "networkmode", val, sizeof(val));
-		if (r < 0)
-			az_reject(c, "query parameter networkmode is too long");
-		else if (r > 0 && (strcasecmp(val, "host") == 0 || strncasecmp(val, "host:", 5) == 0))
-			az_flag(c, DW_RULE_HOST_NAMESPACES, "build networkmode is host");
-		r = az_query_get(u, "cgroupparent", val, sizeof(val));
-		if (r < 0)
-			az_reject(c, "query parameter cgroupparent is too long");
-		else if (r > 0 && val[0])
-			az_flag(c, DW_RULE_RESOURCE_LIMITS, "build cgroupparent is set");
-	} else if (u->route == AZ_R_IMAGE_CREATE) {
-		r = az_query_get(u, "fromImage", val, sizeof(val));
-		if (r < 0)
-			az_reject(c, "query parameter fromImage is too long");
-		else if (r > 0 && val[0])
-			az_check_image(c, val, strlen(val), "fromImage");
-	}
 }

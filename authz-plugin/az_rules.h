@@ -45,6 +45,8 @@ extern const size_t az_hostcfg_nfields;
 /* Host-escaping settings in one decoded HostConfig; INNER: its fields are
  * named "HostConfig.X" in messages (else "X": the top level of a create body). */
 void az_check_hostcfg(struct az_ctx *c, const struct az_struct *hc, bool inner);
+/* A namespace mode (NetworkMode, PidMode, ..., build networkmode) that joins the host's. */
+bool az_mode_is_host(const char *s, size_t len);
 /* Requires Memory > 0 and PidsLimit > 0 (dockerd drops PidsLimit <= 0). */
 void az_check_limits_required(struct az_ctx *c, int64_t memory, const char *mem_field,
 			      bool pids_set, int64_t pids, const char *pids_field);

@@ -23,6 +23,12 @@ _Static_assert(sizeof(az_hostcfg_fields) / sizeof(az_hostcfg_fields[0]) == AZ_HC
 
 /* moby's *Mode.IsHost(): "host" (PidMode also "host:…"); compared without
  * case to stay on the safe side of any future spelling. */
+bool az_mode_is_host(const char *s, size_t len)
+{
+	return (len == 4 && strncasecmp(s, "host", 4) == 0) ||
+	       (len > 4 && strncasecmp(s, "host:", 5) == 0);
+}
+
 static void check_namespaces(struct az_ctx *c, const struct az_struct *hc, bool inner)
 {
 	static const char *const modes[] = {
@@ -44,8 +50,7 @@ static void check_namespaces(struct az_ctx *c, const struct az_struct *hc, bool 
 		field = inner ? modes_inner[i] : modes[i];
 		if (az_str(c, hc->val[idx[i]], field, &s, &len) < 0)
 			return;
-		if ((len == 4 && strncasecmp(s, "host", 4) == 0) ||
-		    (len > 4 && strncasecmp(s, "host:", 5) == 0))
+		if (az_mode_is_host(s, len))
 			az_flag(c, DW_RULE_HOST_NAMESPACES, "%s is host", field);
 	}
 }

@@ -26,6 +26,7 @@ struct az_server {
 	struct MHD_Daemon *d;
 	struct dw_policy_slot *slot;
 	struct az_logq *logq;
+	struct az_daemon_watch *daemon;
 	atomic_int inflight;   /* requests between their headers and their answer */
 	atomic_int kept_idle;  /* keep-alive connections between two requests */
 	atomic_bool draining;  /* stopping: answers close their connection */
@@ -109,6 +110,7 @@ static enum MHD_Result authz_req(struct az_server *s, struct MHD_Connection *con
 {
 	struct az_envelope env;
 	struct az_verdict v;
+	struct az_daemon_info di;
 	struct dw_policy *pol;
 	char why[160], path[256];
 	enum MHD_Result ret;
@@ -124,6 +126,8 @@ static enum MHD_Result authz_req(struct az_server *s, struct MHD_Connection *con
 		az_logq_decision(s->logq, "?", "?", "?", &v);
 		return reply_decision(s, conn, false, msg, why);
 	}
+	az_daemon_watch_get(s->daemon, &di);
+	env.rq.daemon = &di;
 	pol = dw_policy_slot_get(s->slot);
 	az_evaluate(pol, &env.rq, &v, path, sizeof(path));
 	dw_policy_unref(pol);
@@ -263,7 +267,7 @@ static void connection_event(void *cls, struct MHD_Connection *conn, void **sock
 }
 
 int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot *slot,
-		    struct az_logq *logq)
+		    struct az_logq *logq, struct az_daemon_watch *daemon)
 {
 	struct az_server *s = calloc(1, sizeof(*s));
 
@@ -271,6 +275,7 @@ int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot
 		return -ENOMEM;
 	s->slot = slot;
 	s->logq = logq;
+	s->daemon = daemon;
 	/* MHD_USE_ITC: lets az_server_stop() quiesce the daemon and take the
 	 * listening socket back before stopping it (see there). */
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC,

@@ -15,30 +15,20 @@
 #include "az_verdict.h"
 
 #define AZ_PATH_MAX 4096
-#define AZ_API_CURRENT "1.41"  /* dockerd 20.10: api.DefaultVersion */
-#define AZ_API_MIN "1.12"      /* dockerd 20.10: api.MinVersion */
+/* The API versions this plugin reads requests of (schema/moby-versions.tsv):
+ * the oldest any supported dockerd serves and the newest one it models. */
+#define AZ_API_MIN "1.12"
+#define AZ_API_MAX "1.55"
 
-enum az_route {
-	AZ_R_OTHER = 0,
-	AZ_R_CONTAINER_CREATE,
-	AZ_R_CONTAINER_START,
-	AZ_R_CONTAINER_UPDATE,
-	AZ_R_EXEC_CREATE,
-	AZ_R_VOLUME_CREATE,
-	AZ_R_SERVICE_CREATE,
-	AZ_R_SERVICE_UPDATE,
-	AZ_R_PLUGIN_INSTALL,
-	AZ_R_IMAGE_CREATE,
-	AZ_R_BUILD,
-	AZ_R_GRPC,
-};
+struct az_route_def;
 
 struct az_uri {
 	char path[AZ_PATH_MAX];   /* decoded, version prefix removed: "/containers/create" */
-	char version[16];         /* "1.41"; the current version when unversioned */
+	char version[16];         /* "1.41"; the daemon's own (else AZ_API_MAX) when unversioned */
+	bool unversioned;         /* the path had no "/vX.Y" prefix */
 	const char *query;        /* raw query (after '?'), not NUL-terminated */
 	size_t query_len;
-	enum az_route route;
+	const struct az_route_def *route; /* NULL: no rule reads this route */
 };
 
 /* 0, or -1 after az_reject() when dockerd would not route it the same way. */

@@ -26,9 +26,18 @@ struct az_verdict {
 	char warn_msg[AZ_WARN_MAX][160];
 };
 
+/* What the plugin learnt of the dockerd it guards (GET /version); the
+ * rules never depend on it but for unversioned paths. */
+struct az_daemon_info {
+	bool known;
+	char version[32];  /* "26.1.5" */
+	char api_max[16];  /* "1.45": what an unversioned path means */
+};
+
 struct az_ctx {
 	const struct dw_policy *pol;
 	const struct dw_authz_profile *prof;
+	const struct az_daemon_info *daemon; /* NULL: not known */
 	struct az_verdict *v;
 };
 

@@ -21,7 +21,8 @@ mkdir -p /etc/docker/plugins
 dw_syslog_start "$T"
 dw_auditd_start "$T/audit"
 
-"$PLUGIN" --socket "$T/authz.sock" --policy "$T/no-policy.json" --foreground 2>"$T/authz.err" &
+"$PLUGIN" --socket "$T/authz.sock" --policy "$T/no-policy.json" --docker-socket "$T/d/docker.sock" \
+	--foreground 2>"$T/authz.err" &
 echo $! >"$T/authz.pid"
 dw_on_exit "_dw_kill_pidfile '$T/authz.pid'"
 dw_wait_for 10 test -S "$T/authz.sock" || dw_die "plugin did not start: $(cat "$T/authz.err")"
@@ -31,6 +32,10 @@ dw_on_exit "rm -f '$SPEC'"
 
 dw_dockerd_start "$T/d" --authorization-plugin=dwt-authz-e2e
 SOCK="$T/d/docker.sock"
+# The plugin asks dockerd its version once dockerd serves its API.
+api=$(docker version -f '{{.Server.APIVersion}}')
+dw_wait_for 15 grep -q "guarding dockerd .* (API $api) on $SOCK" "$T/authz.err" ||
+	dw_die "the plugin did not learn dockerd's version: $(cat "$T/authz.err")"
 dw_busybox_image dwt-bb
 # dw_busybox_image's rootfs top directory is 0700 (mktemp -d): non-root users
 # could not exec anything.  Re-import with a 0755 root.
@@ -214,6 +219,8 @@ raw 403 plugin-pull -X POST "${J[@]}" "http://d$V/plugins/pull?remote=example.co
 raw 403 build-network-host -X POST -H 'Content-Type: application/x-tar' "http://d$V/build?networkmode=host" --data-binary @/dev/null
 raw 403 build-form-encoded -X POST -H 'Content-Type: application/x-www-form-urlencoded' "http://d$V/build" --data-binary 'networkmode=host'
 raw 403 grpc -X POST "http://d/grpc" -H 'Upgrade: h2c' -H 'Connection: Upgrade'
+raw 403 buildkit-session -X POST "http://d$V/session" -H 'Upgrade: h2c' -H 'Connection: Upgrade'
+raw 403 buildkit-build -X POST -H 'Content-Type: application/x-tar' "http://d$V/build?version=2" --data-binary @/dev/null
 
 # API < 1.24: a start body is a HostConfig that replaces the created one.
 # dockerd 25 and later refuse those versions themselves (after the plugin

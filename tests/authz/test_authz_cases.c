@@ -12,6 +12,8 @@
  *   envelope_raw  the whole AuthZReq text instead of one built from the above
  *   expect    "allow" | "warn" | "deny" | "bad-envelope" (the daemon answers Err)
  *   msg       for deny: the exact Msg; for warn: the exact first warning
+ *   daemon    what the plugin learnt of dockerd: {"version": "26.1.5", "api": "1.45"}
+ *             (default: not known)
  * "@TMP@" in a body is replaced by a scratch directory holding symlinks
  * link-etc -> /etc, link-root -> /, link-ok -> TMP/data (a plain directory).
  * The request goes through the same envelope decoding as the daemon's. */
@@ -101,6 +103,7 @@ static int run_case(json_t *tc, struct dw_policy *defpol, size_t lineno)
 	struct dw_policy *pol = defpol;
 	struct az_envelope e;
 	struct az_verdict v;
+	struct az_daemon_info daemon = { .known = false };
 	char *raw = NULL, *envtxt = NULL, why[160];
 	size_t rawlen = 0;
 	int fail = 0;
@@ -165,6 +168,15 @@ static int run_case(json_t *tc, struct dw_policy *defpol, size_t lineno)
 		fprintf(stderr, "FAIL %s: envelope: %s\n", name, why);
 		fail = 1;
 		goto out;
+	}
+	if (json_is_object(json_object_get(tc, "daemon"))) {
+		json_t *d = json_object_get(tc, "daemon");
+		daemon.known = true;
+		const char *dv = json_string_value(json_object_get(d, "version"));
+		const char *da = json_string_value(json_object_get(d, "api"));
+		snprintf(daemon.version, sizeof(daemon.version), "%s", dv ? dv : "");
+		snprintf(daemon.api_max, sizeof(daemon.api_max), "%s", da ? da : "");
+		e.rq.daemon = &daemon;
 	}
 	az_evaluate(pol, &e.rq, &v, NULL, 0);
 	if (strcmp(expect, "deny") == 0) {
