@@ -214,14 +214,17 @@ dw_auditd_stop() {
 _DW_LIB=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
 DW_DOCKERD_LANE=${DW_DOCKERD_LANE:-bookworm}
 
-# dw_dockerd_lane: make the lane's binaries first in PATH.  A lane that cannot
-# be fetched or whose binaries do not run here is a SKIP (one line, exit 77),
-# said before any daemon starts when a test calls this early.
+_DW_PATH=$PATH
+
+# dw_dockerd_lane [LANE]: make LANE's (default DW_DOCKERD_LANE's) binaries
+# first in PATH, for the dockerds started next and the docker CLI.  A lane
+# that cannot be fetched or whose binaries do not run here is a SKIP (one
+# line, exit 77), said before any daemon starts when a test calls this early.
 dw_dockerd_lane() {
-	[ -z "${_DW_LANE_READY:-}" ] || return 0
-	local lane=$DW_DOCKERD_LANE root why
+	local lane=${1:-$DW_DOCKERD_LANE} root= why
+	[ "${_DW_LANE_READY:-}" != "$lane" ] || return 0
 	case $lane in
-	bookworm) root= ;;
+	bookworm) ;;
 	trixie | sid)
 		local lanes=${DW_DOCKERD_LANES_DIR:-$_DW_LIB/../../build/dockerd-lanes}
 		if ! why=$("$_DW_LIB/../../scripts/fetch-dockerd" "$lane" "$lanes/$lane" 2>&1); then
@@ -230,10 +233,10 @@ dw_dockerd_lane() {
 		fi
 		root=$(readlink -f "$lanes/$lane/root")
 		;;
-	*) dw_die "DW_DOCKERD_LANE=$lane: not one of bookworm, trixie, sid" ;;
+	*) dw_die "dockerd lane $lane: not one of bookworm, trixie, sid" ;;
 	esac
+	export PATH="${root:+$root/usr/bin:$root/usr/sbin:}$_DW_PATH"
 	if [ -n "$root" ]; then
-		export PATH="$root/usr/bin:$root/usr/sbin:$PATH"
 		local b
 		for b in sbin/dockerd bin/docker bin/containerd; do
 			[ "$(command -v "${b#*/}")" = "$root/usr/$b" ] || dw_die "lane $lane: ${b#*/} is $(command -v "${b#*/}"), not $root/usr/$b"
@@ -243,7 +246,7 @@ dw_dockerd_lane() {
 			fi
 		done
 	fi
-	_DW_LANE_READY=1
+	DW_DOCKERD_LANE=$lane _DW_LANE_READY=$lane
 }
 
 # dw_dockerd_start DIR [EXTRA DOCKERD ARGS...]; exports DOCKER_HOST.
@@ -265,6 +268,8 @@ dw_dockerd_start() {
 	echo $! >"$dir/dockerd.ownpid"
 	dw_on_exit "dw_dockerd_stop '$dir'"
 	export DOCKER_HOST="unix://$dir/docker.sock"
+	# the CLI's own config (contexts, plugins) private too: not root's ~/.docker
+	export DOCKER_CONFIG="$dir/cli"
 	dw_wait_for 60 docker version ||
 		dw_die "dockerd did not start: $(tail -5 "$dir/dockerd.log"); docker version: $(docker version 2>&1 | tail -2)"
 	dw_log "dockerd lane $DW_DOCKERD_LANE: $(docker version --format 'dockerd {{.Server.Version}} (API {{.Server.APIVersion}}, min {{.Server.MinAPIVersion}}), docker CLI {{.Client.Version}} (API {{.Client.APIVersion}})' 2>&1 | head -1)"
