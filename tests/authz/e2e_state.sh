@@ -155,7 +155,7 @@ printf '%s\n' $(seq 1 100 | sed 's/^/exec /') $(seq 1 50 | sed 's/^/cp /') $(seq
 		exec) docker exec dwt-busy /bin/true ;;
 		cp) docker cp "'"$T"'/planted" dwt-busy:/tmp/c$2 ;;
 		start) docker start dwt-busy ;;
-		esac 2>&1) || { echo "request {} failed: $out" >&2; exit 255; }' ||
+		esac 2>&1) || { echo "request {} failed (exit $?): $out" >&2; exit 255; }' ||
 	fail "concurrent borrowing requests failed or hung"
 ok "200 concurrent exec/cp/start through dockerd in $((SECONDS - t0)) s"
 
