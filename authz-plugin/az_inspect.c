@@ -63,7 +63,7 @@ static void check_mountpoints(struct az_ctx *c, az_jv list, const char *field)
 	}
 }
 
-static void judge_container(struct az_ctx *c, az_jv root)
+static void judge_container(struct az_ctx *c, az_jv root, const char *cgroupns_default)
 {
 	struct az_struct top = { .names = top_fields, .n = 3 };
 	struct az_struct cfg = { .names = cfg_fields, .n = 3 };
@@ -78,6 +78,11 @@ static void judge_container(struct az_ctx *c, az_jv root)
 	    az_struct_read(c, top.val[0], "Config", &cfg) < 0 ||
 	    az_struct_read(c, top.val[1], "HostConfig", &hc) < 0)
 		return;
+	if (cgroupns_default != NULL && az_jis(AZ_HCV(&hc, CGROUPNSMODE), AZ_JSTR) &&
+	    AZ_HCV(&hc, CGROUPNSMODE)->n == strlen(cgroupns_default) &&
+	    memcmp(AZ_HCV(&hc, CGROUPNSMODE)->u.s, cgroupns_default,
+		   AZ_HCV(&hc, CGROUPNSMODE)->n) == 0)
+		AZ_HCV(&hc, CGROUPNSMODE) = NULL; /* dockerd's default, not the request's */
 	az_check_user(c, cfg.val[0], "User", true);
 	if (az_arr(c, cfg.val[1], "Env", &env) < 0)
 		return;
@@ -98,6 +103,12 @@ static void judge_container(struct az_ctx *c, az_jv root)
 void az_judge_container(const struct dw_policy *pol, const char *user, const char *json,
 			size_t len, struct az_verdict *v)
 {
+	az_judge_container_defaults(pol, user, json, len, NULL, v);
+}
+
+void az_judge_container_defaults(const struct dw_policy *pol, const char *user, const char *json,
+				 size_t len, const char *cgroupns_default, struct az_verdict *v)
+{
 	struct az_ctx c = { .pol = pol, .prof = dw_policy_authz_profile(pol, user), .v = v };
 	struct az_jdoc doc;
 	az_jv root;
@@ -106,7 +117,7 @@ void az_judge_container(const struct dw_policy *pol, const char *user, const cha
 	root = parse_object(&c, json, len, &doc, "container");
 	if (root == NULL)
 		return;
-	judge_container(&c, root);
+	judge_container(&c, root, cgroupns_default);
 	az_json_free(&doc);
 }
 

@@ -21,6 +21,16 @@
 void az_judge_container(const struct dw_policy *pol, const char *user, const char *json,
 			size_t len, struct az_verdict *v);
 
+/* The same, knowing dockerd's default cgroup namespace mode CGROUPNS_DEFAULT
+ * ("host" on cgroup v1 hosts or with default-cgroupns-mode host; NULL when
+ * unknown).  dockerd writes its default into HostConfig.CgroupnsMode of every
+ * container created without one, so an inspect document holding the default
+ * cannot say whether the request asked for it; the plugin allowed such a
+ * request (an empty mode), so it is judged as empty.  The daemon-wide
+ * setting is the doctor's own finding. */
+void az_judge_container_defaults(const struct dw_policy *pol, const char *user, const char *json,
+				 size_t len, const char *cgroupns_default, struct az_verdict *v);
+
 /* A volume inspect document: a local-driver volume's Options as they were
  * given to volume create (a bind of a sensitive host path, a host device). */
 void az_judge_volume(const struct dw_policy *pol, const char *user, const char *json,

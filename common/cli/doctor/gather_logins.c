@@ -126,7 +126,7 @@ static void sshd_settings(const char *config, struct dr_member *m)
 	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2); /* its complaint, for the report */
 	st = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(pipefd[1]);
@@ -142,8 +142,8 @@ static void sshd_settings(const char *config, struct dr_member *m)
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		dr_strf(m->sshd_err, sizeof(m->sshd_err), "sshd -T -C %s%s%s failed (status %d)",
-			 spec, config ? " -f " : "", config ? config : "", st);
+		dr_strf(m->sshd_err, sizeof(m->sshd_err), "sshd -T -C %s%s%s failed: %.*s", spec,
+			config ? " -f " : "", config ? config : "", (int)strcspn(buf, "\n"), buf);
 		return;
 	}
 	p = strstr(buf, "\npasswordauthentication ");
