@@ -7,6 +7,7 @@
  * retries an unreachable plugin for 30 s on every call, and refuses the call
  * in the end. */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,48 @@ out:
 	free(b);
 	fclose(fp);
 	return rc;
+}
+
+static bool comm_is(pid_t pid, const char *name)
+{
+	char path[64], *b = NULL;
+	size_t l;
+	bool is;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	if (slurp(path, &b, &l) < 0)
+		return false;
+	b[strcspn(b, "\n")] = '\0';
+	is = strcmp(b, name) == 0;
+	free(b);
+	return is;
+}
+
+/* With systemd socket activation (docker.socket, dockerd -H fd://) the
+ * socket's peer is systemd, which created it: then the dockerd is the one
+ * process named dockerd (several: refuse to guess). */
+static pid_t activated_dockerd(pid_t peer)
+{
+	struct dirent *e;
+	pid_t found = 0;
+	int n = 0;
+	DIR *d;
+
+	if (peer <= 0 || comm_is(peer, "dockerd"))
+		return peer;
+	d = opendir("/proc");
+	if (d == NULL)
+		return peer;
+	while ((e = readdir(d)) != NULL) {
+		pid_t p = (pid_t)atoi(e->d_name);
+
+		if (p > 0 && comm_is(p, "dockerd")) {
+			found = p;
+			n++;
+		}
+	}
+	closedir(d);
+	return n == 1 ? found : peer;
 }
 
 static void read_cmdline(struct dr_facts *f)
@@ -387,9 +430,11 @@ void dr_gather_docker(struct dr_facts *f, const struct dr_options *o, bool objec
 		free(b);
 		f->kernel_selinux = access("/sys/fs/selinux/enforce", F_OK) == 0;
 	}
-	f->dockerd_pid = peer_pid(f->docker_socket, &err);
-	if (f->dockerd_pid > 0)
+	f->dockerd_pid = activated_dockerd(peer_pid(f->docker_socket, &err));
+	if (f->dockerd_pid > 0 && comm_is(f->dockerd_pid, "dockerd"))
 		read_cmdline(f);
+	else if (f->dockerd_pid > 0)
+		f->cmdline_err = ESRCH; /* the peer is not dockerd: its arguments say nothing */
 	read_daemon_json(f);
 	if (f->dockerd_pid <= 0) {
 		f->docker_err = err ? err : ESRCH;
