@@ -121,7 +121,9 @@ static pid_t activated_dockerd(pid_t peer)
 	if (d == NULL)
 		return peer;
 	while ((e = readdir(d)) != NULL) {
-		pid_t p = (pid_t)atoi(e->d_name);
+		char *end;
+		long v = strtol(e->d_name, &end, 10);
+		pid_t p = *end == '\0' && v > 0 && v < (1L << 22) ? (pid_t)v : 0;
 
 		if (p > 0 && comm_is(p, "dockerd")) {
 			found = p;
@@ -426,7 +428,7 @@ void dr_gather_docker(struct dr_facts *f, const struct dr_options *o, bool objec
 		size_t l;
 
 		if (slurp("/sys/module/apparmor/parameters/enabled", &b, &l) == 0)
-			f->kernel_apparmor = b[0] == 'Y';
+			f->kernel_apparmor = b != NULL && b[0] == 'Y';
 		free(b);
 		f->kernel_selinux = access("/sys/fs/selinux/enforce", F_OK) == 0;
 	}

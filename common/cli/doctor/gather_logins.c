@@ -146,14 +146,17 @@ static void sshd_settings(const char *config, struct dr_member *m)
 			config ? " -f " : "", config ? config : "", (int)strcspn(buf, "\n"), buf);
 		return;
 	}
-	p = strstr(buf, "\npasswordauthentication ");
-	if (p == NULL && strncmp(buf, "passwordauthentication ", 23) == 0)
-		p = buf - 1;
+	if (strncmp(buf, "passwordauthentication ", 23) == 0) {
+		p = buf;
+	} else {
+		p = strstr(buf, "\npasswordauthentication ");
+		p = p ? p + 1 : NULL;
+	}
 	if (p == NULL) {
 		dr_strf(m->sshd_err, sizeof(m->sshd_err), "sshd -T printed no passwordauthentication");
 		return;
 	}
-	p += 24;
+	p += 23;
 	dr_strf(m->password_auth, sizeof(m->password_auth), "%.*s", (int)strcspn(p, "\n"), p);
 }
 

@@ -125,8 +125,8 @@ int dr_http_do(struct dr_http *h, const char *method, const char *path, const ch
 			rc = -ENOMEM;
 	}
 out:
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, (const char *)NULL);
 	curl_slist_free_all(hdr);
 	return rc;
 }
