@@ -1,6 +1,7 @@
 #!/bin/bash
 # doctor.sh DOCKWARDEN: "dockwarden doctor" finds untrusted members (primary
-# and supplementary) of guarded groups and checks the sshd PAM stack,
+# and supplementary) of guarded groups (cis-1.1.2, a warning) and checks the
+# sshd PAM stack (dw-pam-sshd, a failure when the module is not enforced),
 # following @include.  Creates dwt_d_* users and groups, removes them after;
 # the names are host-wide, so it runs under the global e2e lock (suite
 # 'unit-root'): two build directories never share them at the same time.
@@ -15,6 +16,7 @@ dw_e2e_lock "$@"
 tmp=$(mktemp -d /tmp/dwt-doctor.XXXXXX)
 dw_on_exit "dwt_cleanup; rm -rf '$tmp'"
 fail() { echo "FAIL: $*" >&2; echo "--- output:" >&2; cat "$tmp/out" >&2; exit 1; }
+doctor() { "$dw" doctor --only dw-policy cis-1.1.2 dw-pam-sshd "$@"; }
 
 dwt_group dwt_d_guard
 dwt_group dwt_d_admins
@@ -34,36 +36,42 @@ printf 'account required pam_unix.so\naccount required /lib/security/pam_dockwar
 printf '@include common-auth\n@include common-account\n' >"$tmp/pam.d/sshd"
 printf 'auth required pam_unix.so\n' >"$tmp/pam.d/common-auth"
 
-# 1: two untrusted members, module present through @include -> exit 1
-rc=0; "$dw" doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
+# 1: two untrusted members (warnings: exit 1 with --strict, else 0), module
+# present through @include
+rc=0; doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 0 ] || fail "exit $rc, want 0 (warnings only, no --strict)"
+rc=0; doctor --strict --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
 [ $rc = 1 ] || fail "exit $rc, want 1"
 grep -q "untrusted member of guarded group dwt_d_guard: dwt_d_prim (primary group)" "$tmp/out" || fail "dwt_d_prim not reported"
 grep -q "untrusted member of guarded group dwt_d_guard: dwt_d_supp (supplementary)" "$tmp/out" || fail "dwt_d_supp not reported"
 ! grep -q "dwt_d_named\|dwt_d_viagrp\|dwt_d_other" "$tmp/out" || fail "trusted or unguarded user reported"
 grep -q "account required pam_dockwarden.so at $tmp/pam.d/common-account:2" "$tmp/out" || fail "module line not found via @include"
-grep -q "^2 findings" "$tmp/out" || fail "want 2 findings"
+grep -q "^2 pass, 2 warn, 0 fail, 0 skip" "$tmp/out" || fail "want 2 warnings"
+grep -q "^WARN cis-1.1.2 .*\[dwt_d_prim\]" "$tmp/out" || fail "want one warning per member, with its id"
 echo "ok untrusted members reported, module found through @include"
 
 # 2: everyone trusted, module present -> exit 0
 sed -i 's/"dwt_d_named"/"dwt_d_named", "dwt_d_prim", "dwt_d_supp"/' "$tmp/policy.json"
-rc=0; "$dw" doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
+rc=0; doctor --strict --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
 [ $rc = 0 ] || fail "exit $rc, want 0"
-grep -q "^nothing to report" "$tmp/out" || fail "want nothing to report"
+grep -q "^3 pass, 0 warn, 0 fail, 0 skip" "$tmp/out" || fail "want nothing to report"
 echo "ok nothing to report"
 
-# 3: module only optional -> finding; module absent -> finding
+# 3: module only optional -> failure (exit 2); module absent -> failure
 sed -i 's/^account required \/lib/account optional \/lib/' "$tmp/pam.d/common-account"
-rc=0; "$dw" doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
-[ $rc = 1 ] && grep -q 'is "optional"' "$tmp/out" || fail "optional control not reported (exit $rc)"
+rc=0; doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 2 ] && grep -q 'is "optional"' "$tmp/out" || fail "optional control not reported (exit $rc)"
 printf 'account required pam_unix.so\n' >"$tmp/pam.d/common-account"
-rc=0; "$dw" doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
-[ $rc = 1 ] && grep -q 'no "account required pam_dockwarden.so" line' "$tmp/out" || fail "missing module not reported (exit $rc)"
+rc=0; doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 2 ] && grep -q 'no "account required pam_dockwarden.so" line' "$tmp/out" || fail "missing module not reported (exit $rc)"
 echo "ok optional and missing module lines reported"
 
-# 4: corrupt policy -> finding; bad usage -> 2
+# 4: corrupt policy -> failure; bad usage and unknown ids -> 2 with a reason
 echo '{"trusted": ' >"$tmp/bad.json"; chmod 0644 "$tmp/bad.json"
-rc=0; "$dw" doctor --policy "$tmp/bad.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
-[ $rc = 1 ] && grep -q "unusable" "$tmp/out" || fail "corrupt policy not reported (exit $rc)"
+rc=0; doctor --policy "$tmp/bad.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 2 ] && grep -q "^FAIL dw-policy .*unusable" "$tmp/out" || fail "corrupt policy not reported (exit $rc)"
 rc=0; "$dw" doctor --frobnicate >"$tmp/out" 2>&1 || rc=$?
 [ $rc = 2 ] || fail "bad usage exit $rc, want 2"
+rc=0; "$dw" doctor --only cis-9.9 >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 2 ] && grep -q 'no check has the id "cis-9.9"' "$tmp/out" || fail "unknown id: exit $rc"
 echo "ok corrupt policy and usage"
