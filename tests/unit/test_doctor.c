@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "checks.h"
+#include "az_uri.h"
 #include "doctor.h"
 #include "dw_test.h"
 
@@ -134,8 +135,8 @@ static void daemon_checks(void)
 	json_decref(f.version);
 	f.version = json_pack("{s:s, s:s}", "Version", "99.0", "ApiVersion", "1.56");
 	CHECK_EQ_INT(run(&f, "dw-docker-version", NULL, 0), DR_WARN);
-	CHECK(dr_version_cmp("1.41", "1.55") < 0 && dr_version_cmp("1.9", "1.10") < 0 &&
-	      dr_version_cmp("1.55", "1.55") == 0);
+	CHECK(az_version_cmp("1.41", "1.55") < 0 && az_version_cmp("1.9", "1.10") < 0 &&
+	      az_version_cmp("1.55", "1.55") == 0);
 
 	/* no dockerd: skips, not failures */
 	f.argv = NULL;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "az_uri.h"
 #include "doctor.h"
 #include "checks.h"
 
@@ -357,7 +358,7 @@ void dr_check_version(const struct dr_facts *f, const struct dr_check *ck, struc
 		dr_add(r, ck, DR_FAIL, NULL, NULL, "/version has no ApiVersion");
 		return;
 	}
-	if (dr_version_cmp(api, DR_API_KNOWN_MAX) > 0)
+	if (az_version_cmp(api, DR_API_KNOWN_MAX) > 0)
 		dr_add(r, ck, DR_WARN, NULL,
 		       "upgrade dockwarden to a release that knows this API version",
 		       "Docker %s serves API %s; dockwarden knows up to %s: the plugin denies "

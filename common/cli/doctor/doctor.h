@@ -25,9 +25,11 @@
 
 #include "dw_policy.h"
 
-/* The newest Docker API version the authz plugin decodes; newer requests
- * are denied as unsupported, so a newer dockerd is a finding. */
-#define DR_API_KNOWN_MAX "1.55"
+/* The newest Docker API version the authz plugin decodes (generated from
+ * authz-plugin/schema/moby-versions.tsv); newer requests are denied as
+ * unsupported, so a newer dockerd is a finding. */
+#include "az_schema_gen.h"
+#define DR_API_KNOWN_MAX AZ_API_MAX
 
 #define DR_MSG 512
 #define DR_PATH 4096
@@ -258,7 +260,6 @@ const char **dr_setting_list(const struct dr_facts *f, const char *flag, char sh
 /* Does /info SecurityOptions hold an entry "name=NAME[,...]"?  *OPTS gets it. */
 bool dr_secopt(const struct dr_facts *f, const char *name, const char **opts);
 /* Compare dotted versions: <0, 0, >0. */
-int dr_version_cmp(const char *a, const char *b);
 
 /* Parse the shipped audit rules text (what dockwarden.rules holds) into
  * watches; lines that are not path/dir watches are ignored. */

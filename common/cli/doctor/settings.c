@@ -126,22 +126,3 @@ bool dr_secopt(const struct dr_facts *f, const char *name, const char **opts)
 	return false;
 }
 
-int dr_version_cmp(const char *a, const char *b)
-{
-	while (*a || *b) {
-		char *ea, *eb;
-		unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
-
-		if (x != y)
-			return x < y ? -1 : 1;
-		a = *ea == '.' ? ea + 1 : ea;
-		b = *eb == '.' ? eb + 1 : eb;
-		if (ea == a && eb == b && *a == '\0' && *b == '\0')
-			break;
-		if (*ea != '.' && *ea != '\0')
-			break; /* "1.41-rc": compare the numbers only */
-		if (*eb != '.' && *eb != '\0')
-			break;
-	}
-	return 0;
-}
