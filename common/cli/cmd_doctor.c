@@ -4,9 +4,10 @@
  *  1. Who can become root through a guarded group (default "docker") but is
  *     not trusted by the policy?  Members are primary (passwd gid) and
  *     supplementary (group member list), as the PAM module counts them.
- *  2. Does sshd's PAM stack actually run the module in the account phase?
- *     /etc/pam.d/sshd is read following "@include FILE" and
- *     "account include|substack FILE" like Linux-PAM does.
+ *  2. Does sshd's PAM stack actually run the module in the account phase,
+ *     and does every stack of the same directory that runs it have what the
+ *     module needs (dw_pamstack: the auth and session lines, nothing that
+ *     skips them), with file and line?
  * Exit status: 0 nothing to report, 1 findings, 2 bad usage. */
 #include <errno.h>
 #include <grp.h>
@@ -20,9 +21,9 @@
 #include "commands.h"
 #include "dw_config.h"
 #include "dw_match.h"
+#include "dw_pamstack.h"
 #include "dw_policy.h"
 
-#define DOCTOR_MAX_DEPTH 8
 #define DOCTOR_LINE_MAX 4096
 
 static void print_diag(void *ctx, const char *file, int line, int col, const char *msg)
@@ -108,132 +109,78 @@ out:
 	return findings;
 }
 
-struct pam_hit {
-	char where[DOCTOR_LINE_MAX + 64];
-	char control[128];
-	bool found;
+static void print_finding(void *ctx, const char *file, unsigned int line, const char *msg)
+{
+	(void)ctx;
+	if (file == NULL)
+		printf("  %s\n", msg);
+	else
+		printf("  %s:%u: %s\n", file, line, msg);
+}
+
+/* One service's stack (dw_pamstack): is the module in the account phase,
+ * enforced, and - with require_publickey - does it have what tells a key
+ * from a password?  MUST_HOLD: report a stack without the account line. */
+static int check_pam_service(const char *dir, const char *service, bool require_key,
+			     bool must_hold)
+{
+	struct dw_pamstack st;
+	struct dw_pamstack_report r;
+	int findings = 0;
+
+	(void)dw_pamstack_load(dir, service, &st);
+	dw_pamstack_analyse(&st, &r);
+	if (r.hook[DW_PAMSTACK_ACCOUNT].at < 0 && !must_hold)
+		goto out;
+	printf("PAM stack %s/%s:\n", dir, service);
+	if (r.hook[DW_PAMSTACK_ACCOUNT].at >= 0) {
+		const struct dw_pamstack_entry *e = &st.v[r.hook[DW_PAMSTACK_ACCOUNT].at];
+
+		printf("  account %s pam_dockwarden.so at %s:%u\n", e->control, e->file, e->line);
+	}
+	findings = dw_pamstack_findings(&st, &r, require_key, print_finding, NULL);
+out:
+	dw_pamstack_free(&st);
+	return findings;
+}
+
+struct pam_dir_walk {
+	const char *dir;
+	const char *skip;   /* the service checked already */
+	bool require_key;
+	int findings;
 };
 
-/* Split the next whitespace-separated word of *S; a "[...]" control value
- * is one word even with spaces inside.  Returns NULL at the end. */
-static char *next_word(char **s)
+static int walk_service(void *ctx, const char *service)
 {
-	char *p = *s, *start;
+	struct pam_dir_walk *w = ctx;
 
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '\0')
-		return NULL;
-	start = p;
-	if (*p == '[') {
-		while (*p != '\0' && *p != ']')
-			p++;
-		if (*p == ']')
-			p++;
-	} else {
-		while (*p != '\0' && *p != ' ' && *p != '\t')
-			p++;
-	}
-	if (*p != '\0')
-		*p++ = '\0';
-	*s = p;
-	return start;
-}
-
-static int scan_pam_file(const char *path, int depth, struct pam_hit *hit);
-
-static int scan_include(const char *from, const char *name, int depth, struct pam_hit *hit)
-{
-	char dirbuf[DOCTOR_LINE_MAX], path[DOCTOR_LINE_MAX * 2];
-
-	if (name[0] == '/') {
-		snprintf(path, sizeof(path), "%s", name);
-	} else {
-		snprintf(dirbuf, sizeof(dirbuf), "%s", from);
-		snprintf(path, sizeof(path), "%s/%s", dirname(dirbuf), name);
-	}
-	return scan_pam_file(path, depth + 1, hit);
-}
-
-static int scan_pam_file(const char *path, int depth, struct pam_hit *hit)
-{
-	char line[DOCTOR_LINE_MAX];
-	FILE *f;
-	int lineno = 0, rc = 0;
-
-	if (depth > DOCTOR_MAX_DEPTH) {
-		printf("  %s: includes nested deeper than %d, not followed\n", path, DOCTOR_MAX_DEPTH);
-		return -ELOOP;
-	}
-	f = fopen(path, "re");
-	if (f == NULL) {
-		rc = -errno;
-		printf("  cannot read %s: %s\n", path, strerror(-rc));
-		return rc;
-	}
-	while (fgets(line, sizeof(line), f) != NULL && !hit->found) {
-		char *s = line, *type, *control, *module, *hash;
-
-		lineno++;
-		line[strcspn(line, "\r\n")] = '\0';
-		hash = strchr(line, '#');
-		if (hash != NULL)
-			*hash = '\0';
-		type = next_word(&s);
-		if (type == NULL)
-			continue;
-		if (strcmp(type, "@include") == 0) {
-			module = next_word(&s);
-			if (module != NULL)
-				(void)scan_include(path, module, depth, hit);
-			continue;
-		}
-		if (type[0] == '-')
-			type++;  /* "-account": skip silently if the module is missing */
-		if (strcmp(type, "account") != 0)
-			continue;
-		control = next_word(&s);
-		module = next_word(&s);
-		if (control == NULL || module == NULL)
-			continue;
-		if (strcmp(control, "include") == 0 || strcmp(control, "substack") == 0) {
-			(void)scan_include(path, module, depth, hit);
-			continue;
-		}
-		{
-			const char *base = strrchr(module, '/');
-
-			base = base != NULL ? base + 1 : module;
-			if (strcmp(base, "pam_dockwarden.so") == 0) {
-				hit->found = true;
-				snprintf(hit->where, sizeof(hit->where), "%s:%d", path, lineno);
-				snprintf(hit->control, sizeof(hit->control), "%s", control);
-			}
-		}
-	}
-	fclose(f);
-	return rc;
-}
-
-/* Is the module in the account stack, with a control that enforces it? */
-static int check_pam(const char *path)
-{
-	struct pam_hit hit;
-
-	memset(&hit, 0, sizeof(hit));
-	printf("sshd PAM stack %s:\n", path);
-	(void)scan_pam_file(path, 0, &hit);
-	if (!hit.found) {
-		printf("  no \"account required pam_dockwarden.so\" line: logins are not checked\n");
-		return 1;
-	}
-	if (strcmp(hit.control, "optional") == 0 || strcmp(hit.control, "sufficient") == 0) {
-		printf("  pam_dockwarden.so at %s is \"%s\": its denials are not enforced "
-		       "(use \"required\")\n", hit.where, hit.control);
-		return 1;
-	}
-	printf("  account %s pam_dockwarden.so at %s\n", hit.control, hit.where);
+	/* common-*: Debian's include files, read through the services */
+	if (strcmp(service, w->skip) != 0 && strncmp(service, "common-", 7) != 0)
+		w->findings += check_pam_service(w->dir, service, w->require_key, false);
 	return 0;
+}
+
+/* sshd's stack must hold the account line; every other service of the
+ * same directory that holds it must have what the module needs too. */
+static int check_pam(const char *path, bool require_key)
+{
+	char dirbuf[DOCTOR_LINE_MAX], basebuf[DOCTOR_LINE_MAX];
+	struct pam_dir_walk w;
+	int rc;
+
+	snprintf(dirbuf, sizeof(dirbuf), "%s", path);
+	snprintf(basebuf, sizeof(basebuf), "%s", path);
+	w.dir = dirname(dirbuf);
+	w.skip = basename(basebuf);
+	w.require_key = require_key;
+	w.findings = check_pam_service(w.dir, w.skip, require_key, true);
+	rc = dw_pamstack_services(w.dir, walk_service, &w);
+	if (rc < 0) {
+		printf("  cannot list %s: %s\n", w.dir, strerror(-rc));
+		w.findings++;
+	}
+	return w.findings;
 }
 
 static void usage(void)
@@ -289,7 +236,7 @@ int cmd_doctor(int argc, char **argv)
 	for (g = 0; g < p->pam.guarded_groups.n; g++)
 		findings += check_group(p, p->pam.guarded_groups.v[g]);
 
-	findings += check_pam(pam_path);
+	findings += check_pam(pam_path, p->pam.require_publickey);
 
 	dw_policy_unref(p);
 	if (findings == 0)

@@ -41,8 +41,16 @@ grep -q "untrusted member of guarded group dwt_d_guard: dwt_d_prim (primary grou
 grep -q "untrusted member of guarded group dwt_d_guard: dwt_d_supp (supplementary)" "$tmp/out" || fail "dwt_d_supp not reported"
 ! grep -q "dwt_d_named\|dwt_d_viagrp\|dwt_d_other" "$tmp/out" || fail "trusted or unguarded user reported"
 grep -q "account required pam_dockwarden.so at $tmp/pam.d/common-account:2" "$tmp/out" || fail "module line not found via @include"
-grep -q "^2 findings" "$tmp/out" || fail "want 2 findings"
-echo "ok untrusted members reported, module found through @include"
+# require_publickey (the default) needs the auth or session line as well
+grep -q "^  sshd:0: no \"auth optional pam_dockwarden.so\" line" "$tmp/out" || fail "missing auth line not reported"
+grep -q "^  sshd:0: no \"session required pam_dockwarden.so\" line" "$tmp/out" || fail "missing session line not reported"
+grep -q "^4 findings" "$tmp/out" || fail "want 4 findings"
+echo "ok untrusted members reported, module found through @include, missing auth and session lines named"
+
+# the lines of the pam-auth-update profile
+printf 'auth required pam_unix.so\nauth optional pam_dockwarden.so\n' >"$tmp/pam.d/common-auth"
+printf 'session required pam_unix.so\nsession required pam_dockwarden.so\n' >"$tmp/pam.d/common-session"
+printf '@include common-auth\n@include common-account\n@include common-session\n' >"$tmp/pam.d/sshd"
 
 # 2: everyone trusted, module present -> exit 0
 sed -i 's/"dwt_d_named"/"dwt_d_named", "dwt_d_prim", "dwt_d_supp"/' "$tmp/policy.json"
@@ -50,6 +58,20 @@ rc=0; "$dw" doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$t
 [ $rc = 0 ] || fail "exit $rc, want 0"
 grep -q "^nothing to report" "$tmp/out" || fail "want nothing to report"
 echo "ok nothing to report"
+
+# another service with the account line, whose auth stack can end before the
+# auth line (and an optional session line): named with file and line
+printf 'auth sufficient pam_rootok.so\n@include common-auth\n@include common-account\nsession optional pam_dockwarden.so\n' >"$tmp/pam.d/dwt-svc"
+printf 'auth required pam_unix.so\n' >"$tmp/pam.d/dwt-plain"   # no account line: not reported
+rc=0; "$dw" doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 1 ] || fail "exit $rc, want 1"
+grep -q "^PAM stack $tmp/pam.d/dwt-svc:" "$tmp/out" || fail "dwt-svc not checked"
+grep -q "^  $tmp/pam.d/dwt-svc:1: \"sufficient pam_rootok.so\" can end the auth stack before pam_dockwarden.so at $tmp/pam.d/common-auth:2" "$tmp/out" || fail "skipping auth line not named"
+grep -q "^  $tmp/pam.d/dwt-svc:4: session line is \"optional\"" "$tmp/out" || fail "optional session line not named"
+! grep -q "dwt-plain\|PAM stack $tmp/pam.d/common-" "$tmp/out" || fail "a stack without the account line, or an include file, was reported"
+grep -q "^2 findings" "$tmp/out" || fail "want 2 findings"
+rm -f "$tmp/pam.d/dwt-svc" "$tmp/pam.d/dwt-plain"
+echo "ok other services holding the account line checked, file and line named"
 
 # 3: module only optional -> finding; module absent -> finding
 sed -i 's/^account required \/lib/account optional \/lib/' "$tmp/pam.d/common-account"
