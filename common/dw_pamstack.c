@@ -580,9 +580,12 @@ size_t dw_pamstack_missing(const struct dw_pamstack *st, const struct dw_pamstac
 	else
 		snprintf(sess, sizeof(sess), "pam_env user_readenv=1 at %.60s:%u precedes the session line",
 			 st->v[r->env_forge].file, st->v[r->env_forge].line);
-	len = snprintf(buf, sz, "%s and %s in service %.64s; add \"auth optional pam_dockwarden.so\" "
-		       "after the auth modules and \"session required pam_dockwarden.so\" "
-		       "(pam-auth-update --enable dockwarden)", auth, sess, st->service);
+	/* no double quotes: the sentence goes into audit records, where a
+	 * value with one is written in hex */
+	len = snprintf(buf, sz, "%s and %s in service %.64s; add the lines auth optional "
+		       "pam_dockwarden.so (after the auth modules) and session required "
+		       "pam_dockwarden.so, e.g. with pam-auth-update --enable dockwarden",
+		       auth, sess, st->service);
 	return len < 0 ? 0 : strnlen(buf, sz);
 }
 

@@ -111,7 +111,8 @@ int dw_pamstack_findings(const struct dw_pamstack *st, const struct dw_pamstack_
 			 bool require_key, dw_pamstack_finding_fn fn, void *ctx);
 
 /* What is missing for key evidence, as one short sentence for a login log
- * line (""/0 when auth_hook_ok or session_check_ok).  Returns the length. */
+ * line and audit record, without double quotes (""/0 when auth_hook_ok or
+ * session_check_ok).  Returns the length. */
 size_t dw_pamstack_missing(const struct dw_pamstack *st, const struct dw_pamstack_report *r,
 			   char *buf, size_t sz);
 

@@ -165,6 +165,7 @@ struct dw_pam_context {
 	const char *user;
 	const char *service;
 	const char *tty;
+	const char *phase;   /* "account" or "session": where a decision was made */
 	const struct dw_pam_origin *origin;
 	const struct dw_pam_authinfo *auth;
 	const char *guarded_group;

@@ -216,6 +216,7 @@ static int gather(pam_handle_t *pamh, int argc, const char **argv, enum gather_w
 	run->ctx.user = run->user;
 	run->ctx.service = run->service;
 	run->ctx.tty = run->tty;
+	run->ctx.phase = full ? "account" : "session";
 	run->ctx.origin = &run->origin;
 	run->ctx.auth = what != GATHER_GROUPS ? &run->auth : NULL;
 	run->ctx.guarded_group = run->facts.guarded_group;
