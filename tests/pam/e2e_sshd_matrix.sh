@@ -27,6 +27,7 @@ here=$(dirname "$(readlink -f "$0")")
 . "$here/../lib/e2e.sh"
 . "$here/../lib/sshd.sh"
 . "$here/dwt_users.sh"
+. "$here/dwt_profile.sh"
 
 dw_e2e_lock "$@"
 dw_tmpdir T
@@ -67,25 +68,9 @@ chmod 0644 "$T/policy.json"
 args="policy=$T/policy.json"
 
 # --- the pam-auth-update profile, as pam-auth-update writes it ------------------------
-mkdir -p "$T/pau/pam.d" "$T/pau/lib" "$T/pau/configs"
-cp -a /etc/pam.d/. "$T/pau/pam.d/"
-cp -a /var/lib/pam/. "$T/pau/lib/"
-cp -a /usr/share/pam-configs/. "$T/pau/configs/"
-cp "$here/../../packaging/pam/dockwarden" "$T/pau/configs/dockwarden"
-DEBIAN_FRONTEND=noninteractive unshare -m bash -c "
-	mount --make-rprivate / &&
-	mount --bind '$T/pau/pam.d' /etc/pam.d &&
-	mount --bind '$T/pau/lib' /var/lib/pam &&
-	mount --bind '$T/pau/configs' /usr/share/pam-configs &&
-	pam-auth-update --enable dockwarden" >"$T/pau.log" 2>&1 ||
-	dw_die "pam-auth-update in a private namespace: $(cat "$T/pau.log")"
-for f in common-auth common-account common-session; do
-	grep -q pam_dockwarden.so "$T/pau/pam.d/$f" || dw_die "pam-auth-update wrote no line to $f"
-done
+dwt_profile_pamd "$T/pau" "$module" "$args" || dw_die "pam-auth-update in a private namespace failed"
 for f in $commons; do
-	# the module by its build path and with the test policy
-	sed -E "s#([[:space:]])pam_dockwarden\.so#\1$module $args#" "$T/pau/pam.d/$f" >"$T/dwt-$f"
-	install -m 0644 "$T/dwt-$f" "/etc/pam.d/dwt-$f"
+	install -m 0644 "$T/pau/$f" "/etc/pam.d/dwt-$f"
 done
 dw_log "profile lines: $(grep -h "$module" $(printf '/etc/pam.d/dwt-%s ' $commons) | tr -s ' \t' ' ' | sed "s#$module#pam_dockwarden.so#" | tr '\n' ';')"
 
