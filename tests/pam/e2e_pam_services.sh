@@ -17,6 +17,9 @@
 # pam.allow_local) get the same answer, the untrusted docker member is
 # refused (rule trust); guarded users leave one decision line and one audit
 # record, root and the outsider none.  Keys are not asked for locally.
+# The runuser binary (root only) runs no account phase, and Debian's runuser
+# stacks include no common-session: it is not reached (pam_run's account
+# call still is, through libpam's fallback to "other").
 set -euo pipefail
 
 module=$(readlink -f "$1")
@@ -92,7 +95,7 @@ run_via() {   # HOW SERVICE USER: pam_run, or the real binary
 fails=0
 rows=()
 cell() {   # HOW SERVICE USER
-	local how=$1 svc=$2 u=$3 base=0 got=0 s0 a0 nl na want why="" dec=- rule=- atype=-
+	local how=$1 svc=$2 u=$3 base=0 got=0 s0 a0 nl na nso why="" dec=- rule=- atype=-
 	in_ns "$T/without" bash -c "$(declare -f run_via); pam_run='$pam_run'; run_via $how $svc $u" \
 		</dev/null >"$T/base.out" 2>&1 || base=$?
 	s0=$(wc -l <"$T/syslog.log")
@@ -115,13 +118,20 @@ cell() {   # HOW SERVICE USER
 	if [ "$na" -ge 1 ]; then
 		atype=$(tail -n +"$((a0 + 1))" "$audit_log" | grep -m1 "op=dockwarden-pam user=$u " | sed -nE 's/^type=([A-Z_]*) .*/\1/p')
 	fi
-	case $u in
-	$carol)
+	nso=$(tail -n +"$((s0 + 1))" "$T/syslog.log" | grep -c "dockwarden-pam: user=$u .*session=open" || true)
+	case $how-$svc-$u in
+	binary-runuser*-$alice | binary-runuser*-$carol)
+		# runuser (root only) runs no account phase (util-linux skips
+		# pam_acct_mgmt for it), and Debian's runuser stacks include no
+		# common-session: the profile does not reach it at all
+		[ "$got" = "$base" ] || why="exit $got, without the profile $base"
+		[ "$nl $na $nso" = "0 0 0" ] || why="$why; $nl decision lines, $na audit records, $nso session lines" ;;
+	*-$carol)
 		[ "$base" = 0 ] || why="baseline refused too ($(tr '\n' ' ' <"$T/base.out"))"
 		[ "$got" != 0 ] || why="$why; admitted"
 		[ "$dec $rule $atype" = "deny trust ANOM_LOGIN_ACCT" ] || why="$why; record \"$dec $rule $atype\""
 		[ "$nl $na" = "1 1" ] || why="$why; $nl lines, $na audit records" ;;
-	$alice)
+	*-$alice)
 		[ "$got" = "$base" ] || why="exit $got, without the profile $base"
 		[ "$dec $rule $atype" = "allow trusted_user USER_ACCT" ] || why="$why; record \"$dec $rule $atype\""
 		[ "$nl $na" = "1 1" ] || why="$why; $nl lines, $na audit records" ;;
