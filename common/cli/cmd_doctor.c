@@ -155,9 +155,14 @@ static int walk_service(void *ctx, const char *service)
 {
 	struct pam_dir_walk *w = ctx;
 
-	/* common-*: Debian's include files, read through the services */
+	/* common-*: Debian's include files, read through the services.  Key
+	 * evidence matters only where sshd logs in (its service is named after
+	 * its binary: sshd, or a copy such as sshd-second); local services
+	 * (su, login, cron) get the account checks. */
 	if (strcmp(service, w->skip) != 0 && strncmp(service, "common-", 7) != 0)
-		w->findings += check_pam_service(w->dir, service, w->require_key, false);
+		w->findings += check_pam_service(w->dir, service,
+						 w->require_key && strncmp(service, "sshd", 4) == 0,
+						 false);
 	return 0;
 }
 

@@ -59,18 +59,22 @@ rc=0; "$dw" doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$t
 grep -q "^nothing to report" "$tmp/out" || fail "want nothing to report"
 echo "ok nothing to report"
 
-# another service with the account line, whose auth stack can end before the
-# auth line (and an optional session line): named with file and line
-printf 'auth sufficient pam_rootok.so\n@include common-auth\n@include common-account\nsession optional pam_dockwarden.so\n' >"$tmp/pam.d/dwt-svc"
+# a second sshd's stack whose auth stack can end before the auth line and
+# whose session line is optional; a local service whose account stack can
+# end before the module: named with file and line
+printf 'auth sufficient pam_rootok.so\n@include common-auth\n@include common-account\nsession optional pam_dockwarden.so\n' >"$tmp/pam.d/sshd-second"
+printf 'auth sufficient pam_rootok.so\naccount sufficient pam_permit.so\n@include common-account\n' >"$tmp/pam.d/dwt-local"
 printf 'auth required pam_unix.so\n' >"$tmp/pam.d/dwt-plain"   # no account line: not reported
 rc=0; "$dw" doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
 [ $rc = 1 ] || fail "exit $rc, want 1"
-grep -q "^PAM stack $tmp/pam.d/dwt-svc:" "$tmp/out" || fail "dwt-svc not checked"
-grep -q "^  $tmp/pam.d/dwt-svc:1: \"sufficient pam_rootok.so\" can end the auth stack before pam_dockwarden.so at $tmp/pam.d/common-auth:2" "$tmp/out" || fail "skipping auth line not named"
-grep -q "^  $tmp/pam.d/dwt-svc:4: session line is \"optional\"" "$tmp/out" || fail "optional session line not named"
+grep -q "^PAM stack $tmp/pam.d/sshd-second:" "$tmp/out" || fail "sshd-second not checked"
+grep -q "^  $tmp/pam.d/sshd-second:1: \"sufficient pam_rootok.so\" can end the auth stack before pam_dockwarden.so at $tmp/pam.d/common-auth:2" "$tmp/out" || fail "skipping auth line not named"
+grep -q "^  $tmp/pam.d/sshd-second:4: session line is \"optional\"" "$tmp/out" || fail "optional session line not named"
+grep -q "^  $tmp/pam.d/dwt-local:2: \"sufficient pam_permit.so\" can end the account stack before pam_dockwarden.so at $tmp/pam.d/common-account:2" "$tmp/out" || fail "skipping account line not named"
+! grep -q "dwt-local:1" "$tmp/out" || fail "a local service was held to the key checks"
 ! grep -q "dwt-plain\|PAM stack $tmp/pam.d/common-" "$tmp/out" || fail "a stack without the account line, or an include file, was reported"
-grep -q "^2 findings" "$tmp/out" || fail "want 2 findings"
-rm -f "$tmp/pam.d/dwt-svc" "$tmp/pam.d/dwt-plain"
+grep -q "^3 findings" "$tmp/out" || fail "want 3 findings"
+rm -f "$tmp/pam.d/sshd-second" "$tmp/pam.d/dwt-local" "$tmp/pam.d/dwt-plain"
 echo "ok other services holding the account line checked, file and line named"
 
 # 3: module only optional -> finding; module absent -> finding
