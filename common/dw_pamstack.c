@@ -488,8 +488,8 @@ int dw_pamstack_findings(const struct dw_pamstack *st, const struct dw_pamstack_
 		if (strstr(e->control, "new_authtok_reqd=done") != NULL)
 			report_entry(st, c->skipped_by, fn, ctx,
 				     "\"%s %s\" ends the account stack for a user whose password has "
-				     "expired, before pam_dockwarden.so at %s:%u: sshd lets such a user "
-				     "in after a password change without the check",
+				     "expired, before pam_dockwarden.so at %s:%u: sshd accepts that answer "
+				     "and lets such a user in after a password change, unchecked",
 				     e->control, e->module, st->v[c->at].file, st->v[c->at].line);
 		else
 			report_entry(st, c->skipped_by, fn, ctx,

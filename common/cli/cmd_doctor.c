@@ -109,20 +109,44 @@ out:
 	return findings;
 }
 
+/* A line of an included file (common-account) shows up in every service
+ * that includes it: its finding is printed and counted once. */
+#define DOCTOR_SEEN_MAX 64
+
+struct finding_seen {
+	char where[DOCTOR_SEEN_MAX][DOCTOR_LINE_MAX / 8];
+	size_t n;
+	int repeats;   /* findings of this service already printed for another */
+};
+
 static void print_finding(void *ctx, const char *file, unsigned int line, const char *msg)
 {
-	(void)ctx;
-	if (file == NULL)
+	struct finding_seen *seen = ctx;
+	char where[DOCTOR_LINE_MAX / 8];
+	size_t i;
+
+	if (file == NULL) {
 		printf("  %s\n", msg);
-	else
-		printf("  %s:%u: %s\n", file, line, msg);
+		return;
+	}
+	snprintf(where, sizeof(where), "%s:%u", file, line);
+	for (i = 0; line > 0 && i < seen->n; i++) {
+		if (strcmp(seen->where[i], where) == 0) {
+			printf("  %s: as above\n", where);
+			seen->repeats++;
+			return;
+		}
+	}
+	if (line > 0 && seen->n < DOCTOR_SEEN_MAX)
+		memcpy(seen->where[seen->n++], where, sizeof(where));
+	printf("  %s: %s\n", where, msg);
 }
 
 /* One service's stack (dw_pamstack): is the module in the account phase,
  * enforced, and - with require_publickey - does it have what tells a key
  * from a password?  MUST_HOLD: report a stack without the account line. */
 static int check_pam_service(const char *dir, const char *service, bool require_key,
-			     bool must_hold)
+			     bool must_hold, struct finding_seen *seen)
 {
 	struct dw_pamstack st;
 	struct dw_pamstack_report r;
@@ -138,7 +162,9 @@ static int check_pam_service(const char *dir, const char *service, bool require_
 
 		printf("  account %s pam_dockwarden.so at %s:%u\n", e->control, e->file, e->line);
 	}
-	findings = dw_pamstack_findings(&st, &r, require_key, print_finding, NULL);
+	seen->repeats = 0;
+	findings = dw_pamstack_findings(&st, &r, require_key, print_finding, seen);
+	findings -= seen->repeats;
 out:
 	dw_pamstack_free(&st);
 	return findings;
@@ -149,6 +175,7 @@ struct pam_dir_walk {
 	const char *skip;   /* the service checked already */
 	bool require_key;
 	int findings;
+	struct finding_seen *seen;
 };
 
 static int walk_service(void *ctx, const char *service)
@@ -162,7 +189,7 @@ static int walk_service(void *ctx, const char *service)
 	if (strcmp(service, w->skip) != 0 && strncmp(service, "common-", 7) != 0)
 		w->findings += check_pam_service(w->dir, service,
 						 w->require_key && strncmp(service, "sshd", 4) == 0,
-						 false);
+						 false, w->seen);
 	return 0;
 }
 
@@ -179,12 +206,18 @@ static int check_pam(const char *path, bool require_key)
 	w.dir = dirname(dirbuf);
 	w.skip = basename(basebuf);
 	w.require_key = require_key;
-	w.findings = check_pam_service(w.dir, w.skip, require_key, true);
+	w.seen = calloc(1, sizeof(*w.seen));
+	if (w.seen == NULL) {
+		printf("  out of memory\n");
+		return 1;
+	}
+	w.findings = check_pam_service(w.dir, w.skip, require_key, true, w.seen);
 	rc = dw_pamstack_services(w.dir, walk_service, &w);
 	if (rc < 0) {
 		printf("  cannot list %s: %s\n", w.dir, strerror(-rc));
 		w.findings++;
 	}
+	free(w.seen);
 	return w.findings;
 }
 

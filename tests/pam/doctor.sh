@@ -65,16 +65,22 @@ echo "ok nothing to report"
 printf 'auth sufficient pam_rootok.so\n@include common-auth\n@include common-account\nsession optional pam_dockwarden.so\n' >"$tmp/pam.d/sshd-second"
 printf 'auth sufficient pam_rootok.so\naccount sufficient pam_permit.so\n@include common-account\n' >"$tmp/pam.d/dwt-local"
 printf 'auth required pam_unix.so\n' >"$tmp/pam.d/dwt-plain"   # no account line: not reported
+# Debian's pam_unix account line, in an include file: reported once
+cp "$tmp/pam.d/common-account" "$tmp/common-account.saved"
+printf 'account [success=1 new_authtok_reqd=done default=ignore] pam_unix.so\naccount requisite pam_deny.so\naccount required pam_permit.so\naccount required /lib/security/pam_dockwarden.so\n' >"$tmp/pam.d/common-account"
 rc=0; "$dw" doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?
 [ $rc = 1 ] || fail "exit $rc, want 1"
 grep -q "^PAM stack $tmp/pam.d/sshd-second:" "$tmp/out" || fail "sshd-second not checked"
 grep -q "^  $tmp/pam.d/sshd-second:1: \"sufficient pam_rootok.so\" can end the auth stack before pam_dockwarden.so at $tmp/pam.d/common-auth:2" "$tmp/out" || fail "skipping auth line not named"
+[ "$(grep -c "^  $tmp/pam.d/common-account:1: .*password has expired" "$tmp/out")" = 1 ] || fail "new_authtok_reqd=done not reported exactly once"
+grep -q "^  $tmp/pam.d/common-account:1: as above" "$tmp/out" || fail "repeated finding not shortened"
 grep -q "^  $tmp/pam.d/sshd-second:4: session line is \"optional\"" "$tmp/out" || fail "optional session line not named"
-grep -q "^  $tmp/pam.d/dwt-local:2: \"sufficient pam_permit.so\" can end the account stack before pam_dockwarden.so at $tmp/pam.d/common-account:2" "$tmp/out" || fail "skipping account line not named"
+grep -q "^  $tmp/pam.d/dwt-local:2: \"sufficient pam_permit.so\" can end the account stack before pam_dockwarden.so at $tmp/pam.d/common-account:4" "$tmp/out" || fail "skipping account line not named"
 ! grep -q "dwt-local:1" "$tmp/out" || fail "a local service was held to the key checks"
 ! grep -q "dwt-plain\|PAM stack $tmp/pam.d/common-" "$tmp/out" || fail "a stack without the account line, or an include file, was reported"
-grep -q "^3 findings" "$tmp/out" || fail "want 3 findings"
+grep -q "^4 findings" "$tmp/out" || fail "want 4 findings"
 rm -f "$tmp/pam.d/sshd-second" "$tmp/pam.d/dwt-local" "$tmp/pam.d/dwt-plain"
+mv "$tmp/common-account.saved" "$tmp/pam.d/common-account"
 echo "ok other services holding the account line checked, file and line named"
 
 # 3: module only optional -> finding; module absent -> finding
