@@ -83,11 +83,17 @@ run_via() {   # HOW SERVICE USER: pam_run, or the real binary
 	case $1 in
 	pam_run) "$pam_run" "$2" "$3" ;;
 	binary)
+		# Under scripts/ci-sanitize the module is built with ASan and
+		# su/runuser are not: the runtime must then be preloaded.
+		local pre=()
+		[ -z "${DW_SANITIZE_PRELOAD:-}" ] ||
+			pre=(env "LD_PRELOAD=$DW_SANITIZE_PRELOAD"
+				"ASAN_OPTIONS=detect_leaks=0:log_path=/tmp/dockwarden-sanitize/asan-su")
 		case $2 in
-		su) su -s /bin/sh -c true "$3" ;;
-		su-l) su -l -s /bin/sh -c true "$3" ;;
-		runuser) runuser -u "$3" -- true ;;
-		runuser-l) runuser -l "$3" -s /bin/sh -c true ;;
+		su) "${pre[@]}" su -s /bin/sh -c true "$3" ;;
+		su-l) "${pre[@]}" su -l -s /bin/sh -c true "$3" ;;
+		runuser) "${pre[@]}" runuser -u "$3" -- true ;;
+		runuser-l) "${pre[@]}" runuser -l "$3" -s /bin/sh -c true ;;
 		esac ;;
 	esac
 }
