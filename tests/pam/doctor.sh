@@ -57,6 +57,50 @@ rc=0; doctor --strict --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >
 grep -q "^3 pass, 0 warn, 0 fail, 0 skip" "$tmp/out" || fail "want nothing to report"
 echo "ok nothing to report"
 
+# What the module needs in each stack that holds its account line
+# (dw-pam-evidence).  require_publickey (the default) asks sshd's stack for the
+# auth or session line as well.
+ev() { "$dw" doctor --only dw-pam-evidence --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" "$@"; }
+rc=0; ev >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 0 ] || fail "evidence: exit $rc, want 0 (warnings)"
+grep -q "^WARN dw-pam-evidence .*\[sshd:0\]: no \"auth optional pam_dockwarden.so\" line" "$tmp/out" || fail "missing auth line not reported"
+grep -q "^WARN dw-pam-evidence .*\[sshd:0\]: no \"session required pam_dockwarden.so\" line" "$tmp/out" || fail "missing session line not reported"
+echo "ok missing auth and session lines named"
+
+# the lines of the pam-auth-update profile
+cp "$tmp/pam.d/common-auth" "$tmp/common-auth.saved"
+cp "$tmp/pam.d/sshd" "$tmp/sshd.saved"
+printf 'auth required pam_unix.so\nauth optional pam_dockwarden.so\n' >"$tmp/pam.d/common-auth"
+printf 'session required pam_unix.so\nsession required pam_dockwarden.so\n' >"$tmp/pam.d/common-session"
+printf '@include common-auth\n@include common-account\n@include common-session\n' >"$tmp/pam.d/sshd"
+rc=0; ev --strict >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 0 ] && grep -q "^PASS dw-pam-evidence .*every stack holding pam_dockwarden's account line has what it needs" "$tmp/out" ||
+	fail "profile lines: exit $rc"
+echo "ok the profile's lines give the module what it needs"
+
+# a second sshd whose auth stack can end before the auth line and whose
+# session line is optional; a local service whose account stack can end before
+# the module; Debian's pam_unix account line in an include file (reported once)
+printf 'auth sufficient pam_rootok.so\n@include common-auth\n@include common-account\nsession optional pam_dockwarden.so\n' >"$tmp/pam.d/sshd-second"
+printf 'auth sufficient pam_rootok.so\naccount sufficient pam_permit.so\n@include common-account\n' >"$tmp/pam.d/dwt-local"
+printf 'auth required pam_unix.so\n' >"$tmp/pam.d/dwt-plain"   # no account line: not reported
+cp "$tmp/pam.d/common-account" "$tmp/common-account.saved"
+printf 'account [success=1 new_authtok_reqd=done default=ignore] pam_unix.so\naccount requisite pam_deny.so\naccount required pam_permit.so\naccount required /lib/security/pam_dockwarden.so\n' >"$tmp/pam.d/common-account"
+rc=0; ev >"$tmp/out" 2>&1 || rc=$?
+[ $rc = 0 ] || fail "evidence: exit $rc"
+grep -q "\[$tmp/pam.d/sshd-second:1\]: \"sufficient pam_rootok.so\" can end the auth stack before pam_dockwarden.so at $tmp/pam.d/common-auth:2" "$tmp/out" || fail "skipping auth line not named"
+[ "$(grep -c "\[$tmp/pam.d/common-account:1\]: .*password has expired" "$tmp/out")" = 1 ] || fail "new_authtok_reqd=done not reported exactly once"
+grep -q "\[$tmp/pam.d/sshd-second:4\]: session line is \"optional\"" "$tmp/out" || fail "optional session line not named"
+grep -q "\[$tmp/pam.d/dwt-local:2\]: \"sufficient pam_permit.so\" can end the account stack before pam_dockwarden.so at $tmp/pam.d/common-account:4" "$tmp/out" || fail "skipping account line not named"
+! grep -q "dwt-local:1\]" "$tmp/out" || fail "a local service was held to the key checks"
+! grep -q "dwt-plain" "$tmp/out" || fail "a stack without the account line was reported"
+grep -q "^0 pass, 4 warn, 0 fail, 0 skip" "$tmp/out" || fail "want 4 findings"
+rm -f "$tmp/pam.d/sshd-second" "$tmp/pam.d/dwt-local" "$tmp/pam.d/dwt-plain" "$tmp/pam.d/common-session"
+mv "$tmp/common-account.saved" "$tmp/pam.d/common-account"
+mv "$tmp/common-auth.saved" "$tmp/pam.d/common-auth"
+mv "$tmp/sshd.saved" "$tmp/pam.d/sshd"
+echo "ok skipping lines, an optional session line and the expired-password exit named, each once"
+
 # 3: module only optional -> failure (exit 2); module absent -> failure
 sed -i 's/^account required \/lib/account optional \/lib/' "$tmp/pam.d/common-account"
 rc=0; doctor --policy "$tmp/policy.json" --sshd-pam "$tmp/pam.d/sshd" >"$tmp/out" 2>&1 || rc=$?

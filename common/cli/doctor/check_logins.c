@@ -74,6 +74,27 @@ void dr_check_pam_stack(const struct dr_facts *f, const struct dr_check *ck, str
 		       h->control, h->where);
 }
 
+/* Every stack that holds the account line gives the module what it needs:
+ * key evidence in sshd's (the auth and session lines), lines nothing skips. */
+void dr_check_pam_evidence(const struct dr_facts *f, const struct dr_check *ck,
+			   struct dr_report *r)
+{
+	const struct dr_pam_findings *pf = &f->pam_findings;
+	size_t i;
+
+	for (i = 0; i < pf->n; i++)
+		dr_add(r, ck, DR_WARN, pf->v[i].where[0] ? pf->v[i].where : f->sshd_pam_path,
+		       "see pam_dockwarden(8), SUPPORTED STACKS (pam-auth-update --enable dockwarden "
+		       "writes one)",
+		       "%s", pf->v[i].msg);
+	if (pf->truncated)
+		dr_add(r, ck, DR_WARN, f->sshd_pam_path, NULL, "more than %d findings: not all shown",
+		       DR_PAM_FINDINGS_MAX);
+	if (pf->n == 0)
+		dr_add(r, ck, DR_PASS, f->sshd_pam_path, NULL,
+		       "every stack holding pam_dockwarden's account line has what it needs");
+}
+
 void dr_check_password_auth(const struct dr_facts *f, const struct dr_check *ck,
 			    struct dr_report *r)
 {

@@ -33,6 +33,7 @@ DR_CHECK_FN(dr_check_spool);
 DR_CHECK_FN(dr_check_policy);
 DR_CHECK_FN(dr_check_members);
 DR_CHECK_FN(dr_check_pam_stack);
+DR_CHECK_FN(dr_check_pam_evidence);
 DR_CHECK_FN(dr_check_password_auth);
 /* check_objects.c */
 DR_CHECK_FN(dr_check_containers);

@@ -103,13 +103,25 @@ struct dr_member {
 	char sshd_err[DR_MSG];
 };
 
-/* Today's PAM-stack scan (pamstack.c): is pam_dockwarden.so in the
- * account phase of sshd's stack, and with which control. */
+/* sshd's PAM stack (pamstack.c): is pam_dockwarden.so in its account
+ * phase, and with which control. */
 struct dr_pam_hit {
 	char where[DR_PATH + 64];
 	char control[128];
 	bool found;
-	char notes[DR_MSG];     /* unreadable includes, loops */
+	char notes[DR_MSG];     /* a directory that cannot be listed */
+};
+
+/* What the stacks holding the account line lack (dw_pamstack_findings),
+ * each once ("FILE:LINE" or "" for a service as a whole). */
+#define DR_PAM_FINDINGS_MAX 48
+struct dr_pam_findings {
+	size_t n;
+	bool truncated;
+	struct {
+		char where[DR_PATH + 16];
+		char msg[DR_MSG];
+	} v[DR_PAM_FINDINGS_MAX];
 };
 
 /* NOLINTNEXTLINE(clang-analyzer-optin.performance.Padding): grouped by source for reading; one per run */
@@ -173,6 +185,7 @@ struct dr_facts {
 	size_t n_members;
 	const char *sshd_pam_path;
 	struct dr_pam_hit pam;
+	struct dr_pam_findings pam_findings;
 	const char *sshd_config;    /* NULL: sshd's default */
 };
 
@@ -283,7 +296,10 @@ void dr_gather_docker(struct dr_facts *f, const struct dr_options *o, bool objec
 void dr_gather_files(struct dr_facts *f, const struct dr_options *o);
 void dr_gather_audit(struct dr_facts *f, const struct dr_options *o);
 void dr_gather_logins(struct dr_facts *f, const struct dr_options *o);
-/* pamstack.c: today's scan of sshd's PAM stack into F->pam. */
-void dr_scan_pam(const char *path, struct dr_pam_hit *hit);
+/* pamstack.c: sshd's PAM stack (PATH) into HIT, and what every stack of its
+ * directory that holds the account line lacks into FINDINGS (auth and
+ * session lines asked for in sshd's stacks when REQUIRE_KEY). */
+void dr_scan_pam(const char *path, bool require_key, struct dr_pam_hit *hit,
+		 struct dr_pam_findings *findings);
 
 #endif

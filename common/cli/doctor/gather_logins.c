@@ -166,7 +166,8 @@ void dr_gather_logins(struct dr_facts *f, const struct dr_options *o)
 
 	f->sshd_pam_path = o->sshd_pam;
 	f->sshd_config = o->sshd_config;
-	dr_scan_pam(o->sshd_pam, &f->pam);
+	dr_scan_pam(o->sshd_pam, f->pol ? f->pol->pam.require_publickey : true, &f->pam,
+		    &f->pam_findings);
 	if (f->pol == NULL)
 		return;
 	for (size_t g = 0; g < f->pol->pam.guarded_groups.n; g++) {

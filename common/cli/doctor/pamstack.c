@@ -1,140 +1,94 @@
-/* pamstack.c - today's scan of sshd's PAM stack: does the account phase run
- * pam_dockwarden.so, and with which control?  /etc/pam.d/sshd is read
- * following "@include FILE" and "account include|substack FILE" like
- * Linux-PAM does.  (The scan itself is unchanged from the first doctor;
- * problems it meets are kept as notes for the report.) */
-#include <errno.h>
+/* pamstack.c - sshd's PAM stack and every stack holding pam_dockwarden's
+ * account line, read with dw_pamstack (as Linux-PAM reads them: @include,
+ * include, substack): where the account line is, and what each stack lacks
+ * for the module to work (its auth and session lines for key evidence in
+ * sshd's stacks, nothing that skips its lines). */
 #include <libgen.h>
-#include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "doctor.h"
+#include "dw_pamstack.h"
 
-#define DOCTOR_MAX_DEPTH 8
-#define DOCTOR_LINE_MAX 4096
+struct walk {
+	const char *dir, *sshd;
+	bool require_key;
+	struct dr_pam_findings *out;
+};
 
-static void note(struct dr_pam_hit *hit, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note(struct dr_pam_hit *hit, const char *fmt, ...)
+static void add_finding(void *ctx, const char *file, unsigned int line, const char *msg)
 {
-	size_t o = strlen(hit->notes);
-	va_list ap;
+	struct dr_pam_findings *out = ctx;
+	char where[sizeof(out->v[0].where)];
+	size_t i;
 
-	if (o + 3 >= sizeof(hit->notes))
+	if (file)
+		dr_strf(where, sizeof(where), "%s:%u", file, line);
+	else
+		where[0] = '\0';
+	/* a line of an include file (common-account) is found through every
+	 * service that includes it: one finding */
+	for (i = 0; i < out->n; i++)
+		if (strcmp(out->v[i].where, where) == 0 && strcmp(out->v[i].msg, msg) == 0)
+			return;
+	if (out->n == DR_PAM_FINDINGS_MAX) {
+		out->truncated = true;
 		return;
-	if (o > 0) {
-		memcpy(hit->notes + o, "; ", 3);
-		o += 2;
 	}
-	va_start(ap, fmt);
-	vsnprintf(hit->notes + o, sizeof(hit->notes) - o, fmt, ap);
-	va_end(ap);
+	dr_strf(out->v[out->n].where, sizeof(out->v[0].where), "%s", where);
+	dr_strf(out->v[out->n].msg, sizeof(out->v[0].msg), "%s", msg);
+	out->n++;
 }
 
-/* Split the next whitespace-separated word of *S; a "[...]" control value
- * is one word even with spaces inside.  Returns NULL at the end. */
-static char *next_word(char **s)
+/* One service: its findings when it holds the account line (or MUST). */
+static void scan_service(const struct walk *w, const char *service, bool require_key, bool must,
+			 struct dr_pam_hit *hit)
 {
-	char *p = *s, *start;
+	struct dw_pamstack st;
+	struct dw_pamstack_report r;
 
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '\0')
-		return NULL;
-	start = p;
-	if (*p == '[') {
-		while (*p != '\0' && *p != ']')
-			p++;
-		if (*p == ']')
-			p++;
-	} else {
-		while (*p != '\0' && *p != ' ' && *p != '\t')
-			p++;
+	(void)dw_pamstack_load(w->dir, service, &st);
+	dw_pamstack_analyse(&st, &r);
+	if (hit && r.hook[DW_PAMSTACK_ACCOUNT].at >= 0) {
+		const struct dw_pamstack_entry *e = &st.v[r.hook[DW_PAMSTACK_ACCOUNT].at];
+		hit->found = true;
+		dr_strf(hit->where, sizeof(hit->where), "%s:%u", e->file, e->line);
+		dr_strf(hit->control, sizeof(hit->control), "%s", e->control);
 	}
-	if (*p != '\0')
-		*p++ = '\0';
-	*s = p;
-	return start;
+	if (r.hook[DW_PAMSTACK_ACCOUNT].at >= 0 || must)
+		(void)dw_pamstack_findings(&st, &r, require_key, add_finding, w->out);
+	dw_pamstack_free(&st);
 }
 
-static int scan_pam_file(const char *path, int depth, struct dr_pam_hit *hit);
-
-static int scan_include(const char *from, const char *name, int depth, struct dr_pam_hit *hit)
+static int walk_service(void *ctx, const char *service)
 {
-	char dirbuf[DOCTOR_LINE_MAX], path[DOCTOR_LINE_MAX * 2];
+	const struct walk *w = ctx;
 
-	if (name[0] == '/') {
-		dr_strf(path, sizeof(path), "%s", name);
-	} else {
-		dr_strf(dirbuf, sizeof(dirbuf), "%s", from);
-		dr_strf(path, sizeof(path), "%s/%s", dirname(dirbuf), name);
-	}
-	return scan_pam_file(path, depth + 1, hit);
+	/* common-*: Debian's include files, read through the services.  Key
+	 * evidence matters where sshd logs in (its service is named after its
+	 * binary: sshd, or a copy such as sshd-second); local services (su,
+	 * login, cron) get the account checks. */
+	if (strcmp(service, w->sshd) != 0 && strncmp(service, "common-", 7) != 0)
+		scan_service(w, service, w->require_key && strncmp(service, "sshd", 4) == 0, false,
+			     NULL);
+	return 0;
 }
 
-static int scan_pam_file(const char *path, int depth, struct dr_pam_hit *hit)
+void dr_scan_pam(const char *path, bool require_key, struct dr_pam_hit *hit,
+		 struct dr_pam_findings *findings)
 {
-	char line[DOCTOR_LINE_MAX];
-	FILE *f;
-	int lineno = 0, rc = 0;
+	char dirbuf[DR_PATH], basebuf[DR_PATH];
+	struct walk w = { .require_key = require_key, .out = findings };
+	int rc;
 
-	if (depth > DOCTOR_MAX_DEPTH) {
-		note(hit, "%s: includes nested deeper than %d, not followed", path, DOCTOR_MAX_DEPTH);
-		return -ELOOP;
-	}
-	f = fopen(path, "re");
-	if (f == NULL) {
-		rc = -errno;
-		note(hit, "cannot read %s: %s", path, strerror(-rc));
-		return rc;
-	}
-	while (fgets(line, sizeof(line), f) != NULL && !hit->found) {
-		char *s = line, *type, *control, *module, *hash;
-
-		lineno++;
-		line[strcspn(line, "\r\n")] = '\0';
-		hash = strchr(line, '#');
-		if (hash != NULL)
-			*hash = '\0';
-		type = next_word(&s);
-		if (type == NULL)
-			continue;
-		if (strcmp(type, "@include") == 0) {
-			module = next_word(&s);
-			if (module != NULL)
-				(void)scan_include(path, module, depth, hit);
-			continue;
-		}
-		if (type[0] == '-')
-			type++;  /* "-account": skip silently if the module is missing */
-		if (strcmp(type, "account") != 0)
-			continue;
-		control = next_word(&s);
-		module = next_word(&s);
-		if (control == NULL || module == NULL)
-			continue;
-		if (strcmp(control, "include") == 0 || strcmp(control, "substack") == 0) {
-			(void)scan_include(path, module, depth, hit);
-			continue;
-		}
-		{
-			const char *base = strrchr(module, '/');
-
-			base = base != NULL ? base + 1 : module;
-			if (strcmp(base, "pam_dockwarden.so") == 0) {
-				hit->found = true;
-				dr_strf(hit->where, sizeof(hit->where), "%s:%d", path, lineno);
-				dr_strf(hit->control, sizeof(hit->control), "%s", control);
-			}
-		}
-	}
-	fclose(f);
-	return rc;
-}
-
-void dr_scan_pam(const char *path, struct dr_pam_hit *hit)
-{
 	memset(hit, 0, sizeof(*hit));
-	(void)scan_pam_file(path, 0, hit);
+	memset(findings, 0, sizeof(*findings));
+	dr_strf(dirbuf, sizeof(dirbuf), "%s", path);
+	dr_strf(basebuf, sizeof(basebuf), "%s", path);
+	w.dir = dirname(dirbuf);
+	w.sshd = basename(basebuf);
+	scan_service(&w, w.sshd, require_key, true, hit);
+	rc = dw_pamstack_services(w.dir, walk_service, &w);
+	if (rc < 0)
+		dr_strf(hit->notes, sizeof(hit->notes), "cannot list %s: %s", w.dir, strerror(-rc));
 }

@@ -73,6 +73,8 @@ const struct dr_check dr_checks[] = {
 	{ "cis-1.1.2", "only trusted users in guarded groups", LG, dr_check_members, 0, NULL },
 	{ "dw-pam-sshd", "sshd's PAM stack enforces pam_dockwarden", LG, dr_check_pam_stack, 0,
 	  NULL },
+	{ "dw-pam-evidence", "PAM stacks give pam_dockwarden what it needs", LG,
+	  dr_check_pam_evidence, 0, NULL },
 	{ "dw-ssh-password", "no sshd password logins for guarded users", LG, dr_check_password_auth,
 	  0, NULL },
 	/* containers and volumes */
