@@ -8,7 +8,8 @@
 #    AuthZReq, AuthZReq/s with 4 client threads, p50 with a ~1 MiB body.
 # 3. A real dockerd, three side by side (no plugin / allow-all C plugin /
 #    dockwarden), measured in interleaved rounds: GET /containers/json and
-#    POST /containers/create medians and ratios.
+#    POST /containers/create medians and ratios; for each dockerd lane
+#    (BENCH_LANES, default "bookworm trixie sid", see tests/lib/e2e.sh).
 # Decision logging is live (a private rsyslogd on /dev/log) as in production.
 # Every measurement is repeated ROUNDS times (>= 3); the table rows (six
 # tab-separated fields, see bench/README.md) carry the median over the rounds.
@@ -108,7 +109,11 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 echo "dockwarden-authz after section 2: $(grep -E '^VmRSS' "/proc/$(cat "$T/dw.pid")/status")"
 
-echo "== 3. through dockerd: none vs allow-all vs dockwarden, $ROUNDS rounds"
+# Once per dockerd lane (tests/lib/e2e.sh): each release's dockerd and
+# containerd, each at its own API version; a lane that cannot be fetched or
+# run here is left out, saying so.
+LANES=${BENCH_LANES:-bookworm trixie sid}
+export DW_DOCKERD_LANES_DIR=${DW_DOCKERD_LANES_DIR:-$B/dockerd-lanes}
 mkdir -p /etc/docker/plugins
 echo "unix://$T/aa.sock" >/etc/docker/plugins/dwt-authz-bench-allow.spec
 echo "unix://$T/dw.sock" >/etc/docker/plugins/dwt-authz-bench-dw.spec
@@ -117,25 +122,43 @@ declare -A ARGS=([none]="" [allowall]="--authorization-plugin=dwt-authz-bench-al
 root=$(mktemp -d /tmp/dwt-authz-rootfs.XXXXXX)
 dw_on_exit "rm -rf '$root'"
 mkdir -p "$root/bin"; cp /bin/busybox "$root/bin/"; ln -s busybox "$root/bin/true"; chmod 755 "$root"
-for k in none allowall dockwarden; do
-	# shellcheck disable=SC2086
-	dw_dockerd_start "$T/d-$k" ${ARGS[$k]}
-	tar -C "$root" -c . | docker import - dwt-bb >/dev/null
-done
-for r in $(seq 1 "$ROUNDS"); do
+: >"$T/lanes"
+for lane in $LANES; do
+	# a subshell: a lane that cannot run exits it (77), not this script
+	if ! (dw_dockerd_lane "$lane") 2>"$T/lane.err"; then
+		echo "== 3. lane $lane left out: $(tail -1 "$T/lane.err")"
+		continue
+	fi
+	dw_dockerd_lane "$lane"
 	for k in none allowall dockwarden; do
-		sample "get-$k" p50_us "$LOAD" --socket "$T/d-$k/docker.sock" --request "$T/get.http" --count "$GETS"
+		# shellcheck disable=SC2086
+		dw_dockerd_start "$T/d-$lane-$k" ${ARGS[$k]}
+		tar -C "$root" -c . | docker import - dwt-bb >/dev/null
 	done
-done
-for r in $(seq 1 "$ROUNDS"); do
-	for k in none allowall dockwarden; do
-		sample "create-$k" p50_us "$LOAD" --socket "$T/d-$k/docker.sock" --request "$T/create.http" --count "$CREATES" --expect 201
+	api=$(docker version --format '{{.Server.APIVersion}}')
+	ver=$(docker version --format '{{.Server.Version}}')
+	echo "$lane $ver" >>"$T/lanes"
+	echo "== 3. through dockerd $ver ($lane lane, API $api): none vs allow-all vs dockwarden, $ROUNDS rounds"
+	sed "s|/v1.41/|/v$api/|" "$T/get.http" >"$T/get-$lane.http"
+	sed "s|/v1.41/|/v$api/|" "$T/create.http" >"$T/create-$lane.http"
+	for r in $(seq 1 "$ROUNDS"); do
+		for k in none allowall dockwarden; do
+			sample "get-$lane-$k" p50_us "$LOAD" --socket "$T/d-$lane-$k/docker.sock" --request "$T/get-$lane.http" --count "$GETS"
+		done
 	done
+	for r in $(seq 1 "$ROUNDS"); do
+		for k in none allowall dockwarden; do
+			sample "create-$lane-$k" p50_us "$LOAD" --socket "$T/d-$lane-$k/docker.sock" --request "$T/create-$lane.http" --count "$CREATES" --expect 201
+		done
+	done
+	# one lane's dockerds at a time: the next lane's measure a quiet machine
+	for k in none allowall dockwarden; do dw_dockerd_stop "$T/d-$lane-$k"; done
 done
+[ -s "$T/lanes" ] || { echo "run.sh: no dockerd lane could run" >&2; exit 1; }
 echo "plugin log lines written: $(grep -c 'dockwarden-authz: ' "$T/syslog.log")"
 
 # Medians over the rounds: the readable summary, then the table rows.
-python3 - "$T/samples" <<'PY'
+python3 - "$T/samples" "$T/lanes" <<'PY'
 import collections, statistics, sys
 s = collections.defaultdict(list)
 for line in open(sys.argv[1]):
@@ -143,12 +166,16 @@ for line in open(sys.argv[1]):
     s[k].append(float(v))
 m = {k: statistics.median(v) for k, v in s.items()}
 n = min(len(v) for v in s.values())
+lanes = [l.split() for l in open(sys.argv[2])]
 
-print("%-24s %10s %10s %11s %18s %18s" % ("median latency (us)", "no plugin", "allow-all", "dockwarden",
+print("%-48s %10s %10s %11s %18s %18s" % ("median latency (us)", "no plugin", "allow-all", "dockwarden",
       "dockwarden/allow", "dockwarden/none"))
-for name, k in (("GET /containers/json", "get"), ("POST /containers/create", "create")):
-    v = [m[k + "-none"], m[k + "-allowall"], m[k + "-dockwarden"]]
-    print("%-24s %10.1f %10.1f %11.1f %18.3f %18.3f" % (name, v[0], v[1], v[2], v[2] / v[1], v[2] / v[0]))
+for lane, ver in lanes:
+    for name, k in (("GET /containers/json", "get"), ("POST /containers/create", "create")):
+        k = "%s-%s" % (k, lane)
+        v = [m[k + "-none"], m[k + "-allowall"], m[k + "-dockwarden"]]
+        print("%-48s %10.1f %10.1f %11.1f %18.3f %18.3f" % ("%s, dockerd %s" % (name, ver), v[0], v[1], v[2],
+              v[2] / v[1], v[2] / v[0]))
 
 def row(name, value, unit, base_name=None, base=None, fmt="%.1f"):
     if base_name is None:
@@ -162,7 +189,10 @@ row("AuthZ decision in-process p50, 1 MiB body", m["eval-big"], "us/decision")
 row("AuthZReq round trip p50, 1 client", m["dw-lat"], "us/request", "allow-all plugin", m["aa-lat"])
 row("AuthZReq throughput, 4 clients", m["dw-rps"], "requests/s", "allow-all plugin", m["aa-rps"], "%.0f")
 row("AuthZReq round trip p50, 1 MiB body", m["dw-big"], "us/request", "allow-all plugin", m["aa-big"])
-for name, k in (("GET /containers/json", "get"), ("POST /containers/create", "create")):
-    row(name + " via dockerd, p50", m[k + "-dockwarden"], "us/request", "no plugin", m[k + "-none"])
-    row(name + " via dockerd, p50", m[k + "-dockwarden"], "us/request", "allow-all plugin", m[k + "-allowall"])
+for lane, ver in lanes:
+    for name, k in (("GET /containers/json", "get"), ("POST /containers/create", "create")):
+        k = "%s-%s" % (k, lane)
+        what = "%s via dockerd %s (%s), p50" % (name, ver, lane)
+        row(what, m[k + "-dockwarden"], "us/request", "no plugin", m[k + "-none"])
+        row(what, m[k + "-dockwarden"], "us/request", "allow-all plugin", m[k + "-allowall"])
 PY
