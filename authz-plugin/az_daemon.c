@@ -1,5 +1,4 @@
 /* az_daemon.c - GET /version from the guarded dockerd (see az_daemon.h). */
-#include <curl/curl.h>
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -11,8 +10,8 @@
 #include <time.h>
 
 #include "az_daemon.h"
+#include "az_dockerd.h"
 
-#define ANSWER_MAX 65536       /* a /version answer is ~1 kB */
 #define ASK_TIMEOUT_MS 5000    /* one question; dockerd answers /version at once */
 #define RETRY_FAST_S 1         /* until dockerd first answers... */
 #define RETRY_FAST_FOR_S 60    /* ...for its first minute of starting up */
@@ -26,14 +25,9 @@ struct az_daemon_watch {
 	bool stopping;
 	struct az_daemon_info info;   /* under LOCK */
 	char sock[108];
+	struct az_dockerd *conn;  /* the watch thread's own */
 	az_daemon_log_fn log;
 	void *log_arg;
-};
-
-struct answer {
-	char *buf;
-	size_t len;
-	bool too_big;
 };
 
 int az_daemon_parse_version(const char *json, size_t len, struct az_daemon_info *out)
@@ -59,60 +53,29 @@ out:
 	return rc;
 }
 
-static size_t on_data(char *p, size_t size, size_t n, void *arg)
-{
-	struct answer *a = arg;
-	size_t add = size * n;
-
-	if (a->len + add > ANSWER_MAX) {
-		a->too_big = true;
-		return 0; /* curl stops with CURLE_WRITE_ERROR */
-	}
-	memcpy(a->buf + a->len, p, add);
-	a->len += add;
-	return add;
-}
-
 /* One question.  0 and OUT filled, or -1 with WHY. */
-static int ask(const char *sock, struct az_daemon_info *out, char *why, size_t whysz)
+static int ask(struct az_dockerd *d, struct az_daemon_info *out, char *why, size_t whysz)
 {
-	struct answer a = { .buf = malloc(ANSWER_MAX) };
-	CURL *h = curl_easy_init();
-	long status = 0;
-	CURLcode cc;
+	char *body = NULL;
+	size_t len;
+	long status;
 	int rc = -1;
 
-	if (!a.buf || !h) {
-		snprintf(why, whysz, "out of memory");
+	/* unversioned: the daemon's own version */
+	if (az_dockerd_get(d, "/version", ASK_TIMEOUT_MS, &body, &len, &status, why, whysz) < 0)
 		goto out;
-	}
-	curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, sock);
-	/* the host part is not used on a unix socket; unversioned: the daemon's own */
-	curl_easy_setopt(h, CURLOPT_URL, "http://localhost/version");
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)ASK_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
-	cc = curl_easy_perform(h);
-	if (cc != CURLE_OK) {
-		snprintf(why, whysz, "%s", a.too_big ? "answer too large" : curl_easy_strerror(cc));
-		goto out;
-	}
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	if (status != 200) {
 		/* e.g. 403: this dockerd's authorization plugins refused it */
 		snprintf(why, whysz, "HTTP status %ld", status);
 		goto out;
 	}
-	if (az_daemon_parse_version(a.buf, a.len, out) < 0) {
+	if (az_daemon_parse_version(body, len, out) < 0) {
 		snprintf(why, whysz, "the answer is not a /version document");
 		goto out;
 	}
 	rc = 0;
 out:
-	if (h)
-		curl_easy_cleanup(h);
-	free(a.buf);
+	free(body);
 	return rc;
 }
 
@@ -145,7 +108,7 @@ static void *watch(void *arg)
 		int rc, wait_s;
 
 		pthread_mutex_unlock(&w->lock);
-		rc = ask(w->sock, &got, why, sizeof(why));
+		rc = ask(w->conn, &got, why, sizeof(why));
 		if (rc == 0 && (!had.known || strcmp(had.version, got.version) != 0 ||
 				strcmp(had.api_max, got.api_max) != 0))
 			say(w, LOG_INFO, "guarding dockerd %s (API %s) on %s", got.version, got.api_max,
@@ -189,6 +152,11 @@ int az_daemon_watch_start(struct az_daemon_watch **out, const char *sock, az_dae
 	if (!w)
 		return -ENOMEM;
 	snprintf(w->sock, sizeof(w->sock), "%s", sock);
+	rc = az_dockerd_open(&w->conn, sock);
+	if (rc < 0) {
+		free(w);
+		return rc;
+	}
 	w->log = log;
 	w->log_arg = log_arg;
 	pthread_mutex_init(&w->lock, NULL);
@@ -200,6 +168,7 @@ int az_daemon_watch_start(struct az_daemon_watch **out, const char *sock, az_dae
 	if (rc < 0) {
 		pthread_cond_destroy(&w->wake);
 		pthread_mutex_destroy(&w->lock);
+		az_dockerd_close(w->conn);
 		free(w);
 		return rc;
 	}
@@ -230,5 +199,6 @@ void az_daemon_watch_stop(struct az_daemon_watch *w)
 	pthread_join(w->thread, NULL);
 	pthread_cond_destroy(&w->wake);
 	pthread_mutex_destroy(&w->lock);
+	az_dockerd_close(w->conn);
 	free(w);
 }

@@ -8,6 +8,7 @@
 
 #include "az_eval_priv.h"
 #include "az_routes.h"
+#include "az_state.h"
 
 /* Go's ParseForm reads parameters from the body for these content types:
  * parameters the plugin never sees (dockerd forwards only JSON bodies). */
@@ -61,16 +62,29 @@ static void eval_body(struct az_ctx *c, const struct az_request *rq, const struc
 
 	if (az_body_parse(c, rq, &doc) < 0)
 		return;
-	r->on_body(c, az_json_root(&doc));
+	/* no rule reads a body with a key no dockerd release we know reads */
+	if (az_schema_check(c, az_json_root(&doc), r->schema, "") == 0)
+		r->on_body(c, az_json_root(&doc));
 	az_json_free(&doc);
+}
+
+/* The "{name}" part of U's path for route R. */
+static void target_name(const struct az_route_def *r, const struct az_uri *u, const char **name,
+			size_t *len)
+{
+	size_t lp = strlen(r->prefix), n = strlen(u->path);
+
+	*name = u->path + lp;
+	*len = n - lp - strlen(r->suffix);
 }
 
 void az_evaluate(const struct dw_policy *pol, const struct az_request *rq,
 		 struct az_verdict *v, char *path_out, size_t path_outsz)
 {
 	struct az_ctx c = { .pol = pol, .prof = dw_policy_authz_profile(pol, rq->user),
-			    .daemon = rq->daemon, .v = v };
+			    .daemon = rq->daemon, .state = rq->state, .v = v };
 	const struct az_route_def *r;
+	struct az_jdoc target;
 	struct az_uri u;
 
 	az_verdict_init(v);
@@ -87,14 +101,29 @@ void az_evaluate(const struct dw_policy *pol, const struct az_request *rq,
 	r = u.route;
 	if (!r)
 		return;
+	if (r->target) {
+		const char *name;
+		size_t len;
+		target_name(r, &u, &name, &len);
+		if (az_judge_target(&c, name, len, r->target, &target) < 0)
+			return;
+		c.target = az_json_root(&target);
+	}
 	switch (r->kind) {
 	case AZ_RK_BODY:
 		if (body_is_read(r, rq, &u))
 			eval_body(&c, rq, r);
 		break;
 	case AZ_RK_QUERY:
+		if (az_query_check(&c, &u, r->query, r->what) == 0)
+			r->on_query(&c, &u);
+		break;
 	case AZ_RK_FIXED:
 		r->on_query(&c, &u);
 		break;
+	case AZ_RK_TARGET:
+		break;
 	}
+	if (c.target)
+		az_json_free(&target);
 }

@@ -6,6 +6,7 @@
 
 #include "az_eval_priv.h"
 #include "az_routes.h"
+#include "az_state.h"
 
 #define BUILDKIT_REMEDY                                                                      \
 	"allow the buildkit rule only once daemon.json sets builder.entitlements "            \
@@ -43,12 +44,24 @@ void az_eval_build(struct az_ctx *c, const struct az_uri *u)
 	if (r > 0 && az_mode_is_host(val, strlen(val))) {
 		az_sanitize(val, strlen(val), safe, sizeof(safe));
 		az_flag(c, DW_RULE_HOST_NAMESPACES, "build networkmode is %s", safe);
+	} else if (r > 0) {
+		/* the build's containers join X's network namespace */
+		az_check_container_mode(c, "NetworkMode", val, strlen(val), "build networkmode");
 	}
 	r = query(c, u, "cgroupparent", val, sizeof(val));
 	if (r < 0)
 		return;
 	if (r > 0 && val[0])
 		az_flag(c, DW_RULE_RESOURCE_LIMITS, "build cgroupparent is set");
+	/* dockerd 20.10 and 23.0 give the build's containers these options
+	 * (24.0 on refuses them on Linux); the plugin does not weigh them */
+	r = query(c, u, "securityopt", val, sizeof(val));
+	if (r < 0)
+		return;
+	if (r > 0) {
+		az_sanitize(val, strlen(val), safe, sizeof(safe));
+		az_flag(c, DW_RULE_SECURITY_OPTIONS, "build securityopt %s is set", safe);
+	}
 }
 
 void az_eval_image_pull(struct az_ctx *c, const struct az_uri *u)

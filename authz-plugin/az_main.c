@@ -158,7 +158,7 @@ int main(int argc, char **argv)
 		say(LOG_WARNING, "cannot watch dockerd on %s: unversioned requests are read as API %s",
 		    docker_sock, AZ_API_MAX);
 	if (az_logq_start(&logq, audit_fd) < 0 ||
-	    az_server_start(&srv, fd, &slot, logq, dwatch) < 0) {
+	    az_server_start(&srv, fd, &slot, logq, dwatch, docker_sock) < 0) {
 		say(LOG_ERR, "cannot start the HTTP server");
 		goto stop;
 	}

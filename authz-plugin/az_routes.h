@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "az_json.h"
+#include "az_schema.h"
 #include "az_verdict.h"
 
 struct az_uri;
@@ -19,6 +20,7 @@ enum az_route_kind {
 	AZ_RK_BODY,   /* the JSON body is a request object: ON_BODY judges it */
 	AZ_RK_QUERY,  /* the settings are query parameters: ON_QUERY judges them */
 	AZ_RK_FIXED,  /* the route itself is what a rule is about: ON_QUERY flags it */
+	AZ_RK_TARGET, /* only the container it acts on (TARGET) is judged */
 };
 
 struct az_route_def {
@@ -28,9 +30,13 @@ struct az_route_def {
 	enum az_route_kind kind;
 	const char *body_below;   /* AZ_RK_BODY: dockerd decodes the body only below this API
 				   * version (NULL: at every version) */
+	const struct az_type *schema;      /* AZ_RK_BODY: what the body decodes into */
+	const struct az_schema *query;     /* AZ_RK_QUERY: the parameters dockerd reads */
 	void (*on_body)(struct az_ctx *c, az_jv body);
 	void (*on_query)(struct az_ctx *c, const struct az_uri *u);
 	const char *what;         /* for messages and docs: "container create" */
+	const char *target;       /* the route acts on the existing container "{name}": that
+				   * container is judged, ACTION named ("exec into") */
 };
 
 /* The entry for METHOD and decoded PATH, or NULL. */

@@ -232,3 +232,43 @@ int az_query_get(const struct az_uri *u, const char *key, char *out, size_t outs
 	}
 	return 0;
 }
+
+int az_query_check(struct az_ctx *c, const struct az_uri *u, const struct az_schema *schema,
+		   const char *what)
+{
+	const char *s = u->query, *end = u->query + u->query_len;
+	char kbuf[256], safe[96];
+
+	while (s < end) {
+		const char *amp = memchr(s, '&', (size_t)(end - s));
+		const char *pe = amp ? amp : end;
+		const char *eq = memchr(s, '=', (size_t)(pe - s));
+		const char *ke = eq ? eq : pe;
+		ssize_t kl;
+		size_t i;
+
+		/* url.ParseQuery drops a pair holding ';' or a bad escape */
+		if (pe > s && !memchr(s, ';', (size_t)(pe - s))) {
+			kl = unescape(s, (size_t)(ke - s), true, kbuf, sizeof(kbuf));
+			if (kl == -2) {
+				az_reject(c, "a query parameter name of the %s is too long", what);
+				return -1;
+			}
+			if (kl > 0) {
+				for (i = 0; i < schema->n; i++)
+					if (strlen(schema->fields[i].key) == (size_t)kl &&
+					    memcmp(schema->fields[i].key, kbuf, (size_t)kl) == 0)
+						break;
+				if (i == schema->n) {
+					az_sanitize(kbuf, (size_t)kl, safe, sizeof(safe));
+					az_reject(c, "unknown query parameter %s of the %s: no dockerd "
+						     "release dockwarden knows reads it (a newer one might)",
+						  safe, what);
+					return -1;
+				}
+			}
+		}
+		s = amp ? amp + 1 : end;
+	}
+	return 0;
+}

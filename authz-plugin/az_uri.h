@@ -12,13 +12,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "az_schema.h"
 #include "az_verdict.h"
 
 #define AZ_PATH_MAX 4096
-/* The API versions this plugin reads requests of (schema/moby-versions.tsv):
- * the oldest any supported dockerd serves and the newest one it models. */
-#define AZ_API_MIN "1.12"
-#define AZ_API_MAX "1.55"
+/* AZ_API_MIN, AZ_API_MAX: the API versions this plugin reads requests of,
+ * from schema/moby-versions.tsv (the oldest any supported dockerd serves,
+ * the newest one it models). */
+#include "az_schema_gen.h"
 
 struct az_route_def;
 
@@ -38,6 +39,12 @@ int az_uri_parse(struct az_ctx *c, const char *method, const char *uri, size_t l
 /* Go's r.FormValue(KEY) on the query: 1 and OUT set when present, 0 when
  * absent, -1 when the value does not fit OUTSZ. */
 int az_query_get(const struct az_uri *u, const char *key, char *out, size_t outsz);
+
+/* Every query parameter of U must be one SCHEMA lists (exact names, as
+ * r.FormValue reads them); WHAT names the route.  0, or -1 after
+ * az_reject() naming the first unknown one. */
+int az_query_check(struct az_ctx *c, const struct az_uri *u, const struct az_schema *schema,
+		   const char *what);
 
 /* moby api/types/versions.compare: dotted numbers, missing parts are 0. */
 int az_version_cmp(const char *a, const char *b);

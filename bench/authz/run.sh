@@ -6,10 +6,9 @@
 # 2. The plugin over its socket (azload, keep-alive) against the minimal
 #    allow-all C plugin (allowall.c), in interleaved rounds: p50 of one
 #    AuthZReq, AuthZReq/s with 4 client threads, p50 with a ~1 MiB body.
-# 3. A real dockerd, three side by side (no plugin / allow-all C plugin /
-#    dockwarden), measured in interleaved rounds: GET /containers/json and
-#    POST /containers/create medians and ratios; for each dockerd lane
-#    (BENCH_LANES, default "bookworm trixie sid", see tests/lib/e2e.sh).
+# 3. Real dockerds, per lane (BENCH_LANES, default bookworm trixie sid: see
+#    dockerd.sh): no plugin / allow-all / dockwarden side by side, create,
+#    GET, and exec, start and cp on an existing container, medians and ratios.
 # Decision logging is live (a private rsyslogd on /dev/log) as in production.
 # Every measurement is repeated ROUNDS times (>= 3); the table rows (six
 # tab-separated fields, see bench/README.md) carry the median over the rounds.
@@ -25,8 +24,6 @@ EVALS_BIG=${EVALS_BIG:-100} # ... 1 MiB body
 LAT=${LAT:-5000}           # AuthZReqs per round, 1 client
 SECS=${SECS:-3}            # seconds per round, 4 clients
 BIG=${BIG:-100}            # 1 MiB AuthZReqs per round
-GETS=${GETS:-1000}         # GET /containers/json per round and dockerd
-CREATES=${CREATES:-100}    # POST /containers/create per round and dockerd
 [ "$ROUNDS" -ge 3 ] || { echo "run.sh: ROUNDS must be at least 3 (medians)" >&2; exit 2; }
 
 dw_e2e_lock "$@"
@@ -109,56 +106,22 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 echo "dockwarden-authz after section 2: $(grep -E '^VmRSS' "/proc/$(cat "$T/dw.pid")/status")"
 
-# Once per dockerd lane (tests/lib/e2e.sh): each release's dockerd and
-# containerd, each at its own API version; a lane that cannot be fetched or
-# run here is left out, saying so.
-LANES=${BENCH_LANES:-bookworm trixie sid}
-export DW_DOCKERD_LANES_DIR=${DW_DOCKERD_LANES_DIR:-$B/dockerd-lanes}
-mkdir -p /etc/docker/plugins
-echo "unix://$T/aa.sock" >/etc/docker/plugins/dwt-authz-bench-allow.spec
-echo "unix://$T/dw.sock" >/etc/docker/plugins/dwt-authz-bench-dw.spec
-dw_on_exit "rm -f /etc/docker/plugins/dwt-authz-bench-allow.spec /etc/docker/plugins/dwt-authz-bench-dw.spec"
-declare -A ARGS=([none]="" [allowall]="--authorization-plugin=dwt-authz-bench-allow" [dockwarden]="--authorization-plugin=dwt-authz-bench-dw")
-root=$(mktemp -d /tmp/dwt-authz-rootfs.XXXXXX)
-dw_on_exit "rm -rf '$root'"
-mkdir -p "$root/bin"; cp /bin/busybox "$root/bin/"; ln -s busybox "$root/bin/true"; chmod 755 "$root"
-: >"$T/lanes"
-for lane in $LANES; do
-	# a subshell: a lane that cannot run exits it (77), not this script
-	if ! (dw_dockerd_lane "$lane") 2>"$T/lane.err"; then
-		echo "== 3. lane $lane left out: $(tail -1 "$T/lane.err")"
-		continue
+echo "== 3. through dockerd, per lane (dockerd.sh): none vs allow-all vs dockwarden"
+for lane in ${BENCH_LANES:-bookworm trixie sid}; do
+	rc=0
+	"$HERE/dockerd.sh" "$B" "$lane" >"$T/lane-$lane.out" 2>&1 || rc=$?
+	cat "$T/lane-$lane.out"
+	if [ "$rc" = 77 ]; then
+		echo "lane $lane: not measured (its binaries cannot be fetched or run here)"
+	elif [ "$rc" != 0 ]; then
+		echo "lane $lane: FAILED (exit $rc)" >&2
+		exit 1
 	fi
-	dw_dockerd_lane "$lane"
-	for k in none allowall dockwarden; do
-		# shellcheck disable=SC2086
-		dw_dockerd_start "$T/d-$lane-$k" ${ARGS[$k]}
-		tar -C "$root" -c . | docker import - dwt-bb >/dev/null
-	done
-	api=$(docker version --format '{{.Server.APIVersion}}')
-	ver=$(docker version --format '{{.Server.Version}}')
-	echo "$lane $ver" >>"$T/lanes"
-	echo "== 3. through dockerd $ver ($lane lane, API $api): none vs allow-all vs dockwarden, $ROUNDS rounds"
-	sed "s|/v1.41/|/v$api/|" "$T/get.http" >"$T/get-$lane.http"
-	sed "s|/v1.41/|/v$api/|" "$T/create.http" >"$T/create-$lane.http"
-	for r in $(seq 1 "$ROUNDS"); do
-		for k in none allowall dockwarden; do
-			sample "get-$lane-$k" p50_us "$LOAD" --socket "$T/d-$lane-$k/docker.sock" --request "$T/get-$lane.http" --count "$GETS"
-		done
-	done
-	for r in $(seq 1 "$ROUNDS"); do
-		for k in none allowall dockwarden; do
-			sample "create-$lane-$k" p50_us "$LOAD" --socket "$T/d-$lane-$k/docker.sock" --request "$T/create-$lane.http" --count "$CREATES" --expect 201
-		done
-	done
-	# one lane's dockerds at a time: the next lane's measure a quiet machine
-	for k in none allowall dockwarden; do dw_dockerd_stop "$T/d-$lane-$k"; done
 done
-[ -s "$T/lanes" ] || { echo "run.sh: no dockerd lane could run" >&2; exit 1; }
 echo "plugin log lines written: $(grep -c 'dockwarden-authz: ' "$T/syslog.log")"
 
 # Medians over the rounds: the readable summary, then the table rows.
-python3 - "$T/samples" "$T/lanes" <<'PY'
+python3 - "$T/samples" <<'PY'
 import collections, statistics, sys
 s = collections.defaultdict(list)
 for line in open(sys.argv[1]):
@@ -166,16 +129,7 @@ for line in open(sys.argv[1]):
     s[k].append(float(v))
 m = {k: statistics.median(v) for k, v in s.items()}
 n = min(len(v) for v in s.values())
-lanes = [l.split() for l in open(sys.argv[2])]
 
-print("%-48s %10s %10s %11s %18s %18s" % ("median latency (us)", "no plugin", "allow-all", "dockwarden",
-      "dockwarden/allow", "dockwarden/none"))
-for lane, ver in lanes:
-    for name, k in (("GET /containers/json", "get"), ("POST /containers/create", "create")):
-        k = "%s-%s" % (k, lane)
-        v = [m[k + "-none"], m[k + "-allowall"], m[k + "-dockwarden"]]
-        print("%-48s %10.1f %10.1f %11.1f %18.3f %18.3f" % ("%s, dockerd %s" % (name, ver), v[0], v[1], v[2],
-              v[2] / v[1], v[2] / v[0]))
 
 def row(name, value, unit, base_name=None, base=None, fmt="%.1f"):
     if base_name is None:
@@ -189,10 +143,4 @@ row("AuthZ decision in-process p50, 1 MiB body", m["eval-big"], "us/decision")
 row("AuthZReq round trip p50, 1 client", m["dw-lat"], "us/request", "allow-all plugin", m["aa-lat"])
 row("AuthZReq throughput, 4 clients", m["dw-rps"], "requests/s", "allow-all plugin", m["aa-rps"], "%.0f")
 row("AuthZReq round trip p50, 1 MiB body", m["dw-big"], "us/request", "allow-all plugin", m["aa-big"])
-for lane, ver in lanes:
-    for name, k in (("GET /containers/json", "get"), ("POST /containers/create", "create")):
-        k = "%s-%s" % (k, lane)
-        what = "%s via dockerd %s (%s), p50" % (name, ver, lane)
-        row(what, m[k + "-dockwarden"], "us/request", "no plugin", m[k + "-none"])
-        row(what, m[k + "-dockwarden"], "us/request", "allow-all plugin", m[k + "-allowall"])
 PY

@@ -59,7 +59,7 @@ no_container() {
 }
 pass=0
 ok() { pass=$((pass + 1)); dw_log "ok: $*"; }
-fail() { dw_die "$*"; }
+fail() { dw_log "plugin: $(tail -5 "$T/authz.err" 2>/dev/null)"; dw_die "$*"; }
 LIM=(--memory 64m --pids-limit 64)
 
 # --- ordinary work goes through ------------------------------------------------
