@@ -301,9 +301,10 @@ RAW_CHECK_NAME= raw 403 v1.12-start-no-content-type -X POST "http://d/v1.12/cont
 [ "$(docker inspect -f '{{.State.Running}} {{.HostConfig.Privileged}}' dwt-old)" = "false false" ] || fail "dwt-old started privileged"
 ok "dwt-old neither started nor changed"
 
-# A positive control for the raw harness: a well-formed create is accepted.
+# A positive control for the raw harness: a well-formed create is accepted
+# (at dockerd's own API version: dockerd 29 no longer serves 1.41).
 code=$(curl -s -o "$T/resp" -w '%{http_code}' --unix-socket "$SOCK" -X POST "${J[@]}" \
-	"http://d$V/containers/create?name=dwt-raw-good" --data-binary '{"Image":"dwt-bb","User":"1000","HostConfig":{'"$HC"'}}')
+	"http://d/v$(docker version --format '{{.Server.APIVersion}}')/containers/create?name=dwt-raw-good" --data-binary '{"Image":"dwt-bb","User":"1000","HostConfig":{'"$HC"'}}')
 [ "$code" = 201 ] && docker container inspect dwt-raw-good >/dev/null || fail "raw good create: HTTP $code $(cat "$T/resp")"
 ok "raw: well-formed create -> 201"
 
