@@ -32,7 +32,7 @@ cat >"$T/policy.json" <<JSON
 JSON
 chmod 0644 "$T/policy.json"
 mkdir -p "$T/pam.d" "$T/audit-plugins"
-printf 'account required pam_unix.so\naccount required pam_dockwarden.so\n' >"$T/pam.d/sshd"
+printf 'auth required pam_unix.so\nauth optional pam_dockwarden.so\naccount required pam_unix.so\naccount required pam_dockwarden.so\nsession required pam_unix.so\nsession required pam_dockwarden.so\n' >"$T/pam.d/sshd"
 if [ ! -d /run/sshd ]; then # sshd -T wants its privilege separation directory
 	install -d -m 0755 /run/sshd
 	dw_on_exit "rmdir /run/sshd 2>/dev/null"
