@@ -1,4 +1,5 @@
-/* az_eval.c - route a request to the checks that apply to it. */
+/* az_eval.c - one request: its route (az_routes.c), then the part of the
+ * request that route's settings are in. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,8 @@
 #include <strings.h>
 
 #include "az_eval_priv.h"
+#include "az_routes.h"
+#include "az_state.h"
 
 /* Go's ParseForm reads parameters from the body for these content types:
  * parameters the plugin never sees (dockerd forwards only JSON bodies). */
@@ -37,31 +40,51 @@ static long long content_length(const char *s)
 	return *end ? -1 : v;
 }
 
-static void eval_body_route(struct az_ctx *c, const struct az_request *rq, enum az_route r)
+/* Does dockerd decode this request's body?  Below BODY_BELOW only; the
+ * v1.23 start handler also skips a body of Content-Length 7 or less (and
+ * decodes one of unknown length: chunked). */
+static bool body_is_read(const struct az_route_def *r, const struct az_request *rq,
+			 const struct az_uri *u)
+{
+	long long cl;
+
+	if (!r->body_below)
+		return true;
+	if (az_version_cmp(u->version, r->body_below) >= 0)
+		return false;
+	cl = content_length(rq->content_length);
+	return cl < 0 || cl > 7;
+}
+
+static void eval_body(struct az_ctx *c, const struct az_request *rq, const struct az_route_def *r)
 {
 	struct az_jdoc doc;
-	az_jv body;
 
 	if (az_body_parse(c, rq, &doc) < 0)
 		return;
-	body = az_json_root(&doc);
-	switch (r) {
-	case AZ_R_CONTAINER_CREATE: az_eval_container_create(c, body); break;
-	case AZ_R_CONTAINER_START: az_eval_container_start(c, body); break;
-	case AZ_R_CONTAINER_UPDATE: az_eval_container_update(c, body); break;
-	case AZ_R_EXEC_CREATE: az_eval_exec_create(c, body); break;
-	case AZ_R_VOLUME_CREATE: az_eval_volume_create(c, body); break;
-	case AZ_R_SERVICE_CREATE:
-	case AZ_R_SERVICE_UPDATE: az_eval_service(c, body); break;
-	default: break;
-	}
+	/* no rule reads a body with a key no dockerd release we know reads */
+	if (az_schema_check(c, az_json_root(&doc), r->schema, "") == 0)
+		r->on_body(c, az_json_root(&doc));
 	az_json_free(&doc);
+}
+
+/* The "{name}" part of U's path for route R. */
+static void target_name(const struct az_route_def *r, const struct az_uri *u, const char **name,
+			size_t *len)
+{
+	size_t lp = strlen(r->prefix), n = strlen(u->path);
+
+	*name = u->path + lp;
+	*len = n - lp - strlen(r->suffix);
 }
 
 void az_evaluate(const struct dw_policy *pol, const struct az_request *rq,
 		 struct az_verdict *v, char *path_out, size_t path_outsz)
 {
-	struct az_ctx c = { .pol = pol, .prof = dw_policy_authz_profile(pol, rq->user), .v = v };
+	struct az_ctx c = { .pol = pol, .prof = dw_policy_authz_profile(pol, rq->user),
+			    .daemon = rq->daemon, .state = rq->state, .v = v };
+	const struct az_route_def *r;
+	struct az_jdoc target;
 	struct az_uri u;
 
 	az_verdict_init(v);
@@ -75,36 +98,32 @@ void az_evaluate(const struct dw_policy *pol, const struct az_request *rq,
 		az_reject(&c, "form-encoded body: dockerd would read parameters the plugin cannot see");
 		return;
 	}
-	switch (u.route) {
-	case AZ_R_OTHER:
+	r = u.route;
+	if (!r)
+		return;
+	if (r->target) {
+		const char *name;
+		size_t len;
+		target_name(r, &u, &name, &len);
+		if (az_judge_target(&c, name, len, r->target, &target) < 0)
+			return;
+		c.target = az_json_root(&target);
+	}
+	switch (r->kind) {
+	case AZ_RK_BODY:
+		if (body_is_read(r, rq, &u))
+			eval_body(&c, rq, r);
 		break;
-	case AZ_R_CONTAINER_START:
-		/* dockerd decodes a start body as a HostConfig only below API 1.24,
-		 * and only when Content-Length is over 7 or unknown (chunked) */
-		if (az_version_cmp(u.version, "1.24") >= 0)
-			break;
-		if (content_length(rq->content_length) >= 0 && content_length(rq->content_length) <= 7)
-			break;
-		eval_body_route(&c, rq, u.route);
+	case AZ_RK_QUERY:
+		if (az_query_check(&c, &u, r->query, r->what) == 0)
+			r->on_query(&c, &u);
 		break;
-	case AZ_R_CONTAINER_CREATE:
-	case AZ_R_CONTAINER_UPDATE:
-	case AZ_R_EXEC_CREATE:
-	case AZ_R_VOLUME_CREATE:
-	case AZ_R_SERVICE_CREATE:
-	case AZ_R_SERVICE_UPDATE:
-		eval_body_route(&c, rq, u.route);
+	case AZ_RK_FIXED:
+		r->on_query(&c, &u);
 		break;
-	case AZ_R_PLUGIN_INSTALL:
-		az_flag(&c, DW_RULE_PLUGINS, "POST %s installs or reconfigures a plugin", u.path);
-		break;
-	case AZ_R_GRPC:
-		az_flag(&c, DW_RULE_HOST_NAMESPACES,
-			"POST /grpc (BuildKit API) can run builds with host networking the plugin cannot inspect");
-		break;
-	case AZ_R_BUILD:
-	case AZ_R_IMAGE_CREATE:
-		az_eval_query(&c, &u);
+	case AZ_RK_TARGET:
 		break;
 	}
+	if (c.target)
+		az_json_free(&target);
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "az_state.h"
 #include "az_verdict.h"
 #include "dw_policy.h"
 
@@ -18,6 +19,8 @@ struct az_request {
 	size_t body_len;
 	const char *content_type;  /* RequestHeaders Content-Type, NULL if none */
 	const char *content_length;/* RequestHeaders Content-Length, NULL if none */
+	const struct az_daemon_info *daemon; /* NULL: not known (yet) */
+	const struct az_state_ops *state;    /* inspects existing objects; NULL: none (denied) */
 };
 
 /* Fill V.  Never fails: anything it cannot read is a deny with a reason.

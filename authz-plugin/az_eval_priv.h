@@ -17,6 +17,10 @@ void az_eval_container_update(struct az_ctx *c, az_jv body);
 void az_eval_exec_create(struct az_ctx *c, az_jv body);
 void az_eval_volume_create(struct az_ctx *c, az_jv body);
 void az_eval_service(struct az_ctx *c, az_jv body);
-void az_eval_query(struct az_ctx *c, const struct az_uri *u);
+/* Routes judged by their query or by the route itself (az_eval_query.c). */
+void az_eval_build(struct az_ctx *c, const struct az_uri *u);
+void az_eval_image_pull(struct az_ctx *c, const struct az_uri *u);
+void az_eval_plugin(struct az_ctx *c, const struct az_uri *u);
+void az_eval_buildkit(struct az_ctx *c, const struct az_uri *u);
 
 #endif

@@ -4,8 +4,8 @@
  * it equals under Go's folding (ASCII case, plus U+212A KELVIN SIGN = k and
  * U+017F LATIN SMALL LONG S = s).  Two different keys of one object selecting
  * the same field would make the result depend on Go's last-wins merging: the
- * request is denied as ambiguous instead.  Unknown keys are ignored, null is
- * absent, a value of the wrong type is undecodable (dockerd rejects it too).
+ * request is denied as ambiguous instead.  Null is absent, a value of the
+ * wrong type is undecodable (dockerd rejects it too).
  * Map values (Labels, Sysctls, DriverOpts, Options) keep exact keys. */
 #ifndef AZ_GOJSON_H
 #define AZ_GOJSON_H
@@ -14,25 +14,24 @@
 #include <stdint.h>
 #include "az_json.h"
 
+#include "az_schema.h"
 #include "az_verdict.h"
 
-#define AZ_MAX_FIELDS 64
-
-/* The fields of one Go struct, filled from one JSON object. */
+/* The fields of one Go struct, filled from one JSON object: VAL[I] is the
+ * value of SCHEMA->fields[I] (index names from az_schema_gen.h). */
 struct az_struct {
-	const char *const *names;  /* Go field names (JSON names) */
-	size_t n;
-	az_jv val[AZ_MAX_FIELDS]; /* NULL when absent or null */
+	const struct az_schema *schema;
+	az_jv val[AZ_SCHEMA_MAX_FIELDS]; /* NULL when absent or null */
 };
 
-/* Go's field-name equality for key K (KLEN bytes) and ASCII NAME. */
-bool az_go_fold_eq(const char *k, size_t klen, const char *name);
-
-/* Fill S from OBJ (NULL/null = all absent).  WHERE names the object in
- * messages ("HostConfig").  0, or -1 after az_reject(). */
-int az_struct_read(struct az_ctx *c, az_jv obj, const char *where, struct az_struct *s);
-/* The value of field NAME (must be one of S's names); NULL when absent. */
-az_jv az_struct_get(const struct az_struct *s, const char *name);
+/* Fill S from OBJ as Go decodes it into a SCHEMA struct (NULL/null = all
+ * absent).  Keys SCHEMA does not have are skipped: the route's schema walk
+ * (az_schema_check) has refused them before any rule reads.  Reading a
+ * create body with container.HostConfig picks its legacy top-level fields.
+ * WHERE names the object in messages ("HostConfig").  0, or -1 after
+ * az_reject(). */
+int az_struct_read(struct az_ctx *c, az_jv obj, const char *where, const struct az_schema *schema,
+		   struct az_struct *s);
 
 /* Typed reads of a field value V (NULL = absent).  FIELD names it in messages.
  * 0 on success (absent gives false/""/0 and *present=false), -1 after az_reject(). */

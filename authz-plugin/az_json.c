@@ -600,6 +600,7 @@ void az_json_free(struct az_jdoc *doc)
 {
 	free(doc->nodes);
 	free(doc->strbuf);
+	free(doc->input);
 	memset(doc, 0, sizeof(*doc));
 }
 

@@ -45,6 +45,8 @@ struct az_jdoc {
 	size_t count, cap;
 	char *strbuf;           /* decoded escaped strings */
 	size_t strlen_used;
+	char *input;            /* NULL, or the input when the document owns it
+				 * (az_json_adopt): strings point into it */
 };
 
 enum az_jerr_kind {
@@ -69,6 +71,11 @@ struct az_jerr {
  * 0, or -1 with ERR filled (DOC then holds nothing to free). */
 int az_json_parse(const char *buf, size_t len, struct az_jdoc *doc, struct az_jerr *err);
 void az_json_free(struct az_jdoc *doc);
+/* DOC, parsed from BUF, takes BUF over (malloc'd): az_json_free frees it. */
+static inline void az_json_adopt(struct az_jdoc *doc, char *buf)
+{
+	doc->input = buf;
+}
 /* A fixed text for ERR's kind ("invalid UTF-8", ...). */
 const char *az_json_strerror(enum az_jerr_kind kind);
 

@@ -3,6 +3,7 @@
  * Signals are blocked in every thread and taken synchronously with
  * sigwaitinfo() on the main thread: SIGHUP reloads the policy (a bad file is
  * logged and the old policy stays), SIGTERM/SIGINT stop cleanly. */
+#include <curl/curl.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -14,15 +15,18 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "az_daemon.h"
 #include "az_listen.h"
 #include "az_logq.h"
 #include "az_server.h"
 #include "az_tune.h"
+#include "az_uri.h"
 #include "dw_config.h"
 #include "dw_log.h"
 #include "dw_policy.h"
 
 #define DEFAULT_SOCKET "/run/docker/plugins/dockwarden.sock"
+#define DEFAULT_DOCKER_SOCKET "/run/docker.sock"
 
 static bool to_stderr = true;
 
@@ -43,6 +47,11 @@ static void say(int prio, const char *fmt, ...)
 	}
 }
 
+static void daemon_log(void *arg, int prio, const char *msg)
+{
+	say(prio, "%s", msg);
+}
+
 static void diag(void *ctx, const char *file, int line, int col, const char *msg)
 {
 	say(LOG_ERR, "%s:%d:%d: %s", file, line, col, msg);
@@ -60,11 +69,15 @@ static int load_policy(const char *path, struct dw_policy **out)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: dockwarden-authz [--socket PATH] [--policy FILE] [--foreground]\n"
+		"usage: dockwarden-authz [--socket PATH] [--policy FILE] [--docker-socket PATH]\n"
+		"                        [--foreground]\n"
 		"Docker authorization plugin (dockerd --authorization-plugin=dockwarden).\n"
 		"  --socket PATH   listen here (default " DEFAULT_SOCKET "; systemd socket\n"
 		"                  activation via LISTEN_FDS takes precedence)\n"
 		"  --policy FILE   policy file (default " DW_DEFAULT_POLICY "; missing = built-in)\n"
+		"  --docker-socket PATH\n"
+		"                  the guarded dockerd's API socket, asked for its version\n"
+		"                  (default " DEFAULT_DOCKER_SOCKET ")\n"
 		"  --foreground    do not detach; also log to stderr\n"
 		"Signals: SIGHUP reloads the policy, SIGTERM/SIGINT stop.  Version " DW_VERSION "\n");
 }
@@ -74,11 +87,14 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },
 		{ "policy", required_argument, NULL, 'p' },
+		{ "docker-socket", required_argument, NULL, 'd' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sock = DEFAULT_SOCKET, *policy = DW_DEFAULT_POLICY;
+	const char *docker_sock = DEFAULT_DOCKER_SOCKET;
+	struct az_daemon_watch *dwatch = NULL;
 	bool fg = false, own_socket = false;
 	struct dw_policy *pol = NULL;
 	struct dw_policy_slot slot;
@@ -88,10 +104,11 @@ int main(int argc, char **argv)
 	char why[256];
 	int opt, fd, audit_fd, rc = 1;
 
-	while ((opt = getopt_long(argc, argv, "s:p:fh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:p:d:fh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 's': sock = optarg; break;
 		case 'p': policy = optarg; break;
+		case 'd': docker_sock = optarg; break;
 		case 'f': fg = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
@@ -136,7 +153,12 @@ int main(int argc, char **argv)
 	if (audit_fd < 0)
 		say(LOG_WARNING, "audit unavailable (%s): decisions go to syslog only",
 		    strerror(-audit_fd));
-	if (az_logq_start(&logq, audit_fd) < 0 || az_server_start(&srv, fd, &slot, logq) < 0) {
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (az_daemon_watch_start(&dwatch, docker_sock, daemon_log, NULL) < 0)
+		say(LOG_WARNING, "cannot watch dockerd on %s: unversioned requests are read as API %s",
+		    docker_sock, AZ_API_MAX);
+	if (az_logq_start(&logq, audit_fd) < 0 ||
+	    az_server_start(&srv, fd, &slot, logq, dwatch, docker_sock) < 0) {
 		say(LOG_ERR, "cannot start the HTTP server");
 		goto stop;
 	}
@@ -160,6 +182,8 @@ int main(int argc, char **argv)
 	rc = 0;
 stop:
 	az_server_stop(srv);
+	az_daemon_watch_stop(dwatch);
+	curl_global_cleanup();
 	az_logq_stop(logq);
 	if (audit_fd >= 0)
 		dw_audit_close(audit_fd);

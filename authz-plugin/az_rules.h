@@ -6,45 +6,17 @@
 #include "az_json.h"
 
 #include "az_gojson.h"
+#include "az_schema_gen.h"
 #include "az_verdict.h"
 
-/* Indexes into az_hostcfg_fields (same order). */
-enum az_hc_field {
-	AZ_HC_BINDS,
-	AZ_HC_NETWORKMODE,
-	AZ_HC_CAPADD,
-	AZ_HC_CAPABILITIES,
-	AZ_HC_CGROUPNSMODE,
-	AZ_HC_IPCMODE,
-	AZ_HC_PIDMODE,
-	AZ_HC_PRIVILEGED,
-	AZ_HC_SECURITYOPT,
-	AZ_HC_UTSMODE,
-	AZ_HC_USERNSMODE,
-	AZ_HC_SYSCTLS,
-	AZ_HC_MEMORY,
-	AZ_HC_CGROUPPARENT,
-	AZ_HC_DEVICES,
-	AZ_HC_DEVICECGROUPRULES,
-	AZ_HC_DEVICEREQUESTS,
-	AZ_HC_OOMKILLDISABLE,
-	AZ_HC_PIDSLIMIT,
-	AZ_HC_MOUNTS,
-	AZ_HC_MASKEDPATHS,
-	AZ_HC_READONLYPATHS,
-	AZ_HC_COUNT
-};
-/* The value of HostConfig field X in a struct read with az_hostcfg_fields. */
-#define AZ_HCV(s, X) ((s)->val[AZ_HC_##X])
-
-/* Field names of container.HostConfig (incl. the embedded Resources) that
- * some rule reads.  Also promoted to the top level of a create body. */
-extern const char *const az_hostcfg_fields[];
-extern const size_t az_hostcfg_nfields;
+/* The value of container.HostConfig field X in a struct read with its schema. */
+#define AZ_HCV(s, X) ((s)->val[AZ_CONTAINER_HOSTCONFIG_##X])
 
 /* Host-escaping settings in one decoded HostConfig; INNER: its fields are
  * named "HostConfig.X" in messages (else "X": the top level of a create body). */
 void az_check_hostcfg(struct az_ctx *c, const struct az_struct *hc, bool inner);
+/* A namespace mode (NetworkMode, PidMode, ..., build networkmode) that joins the host's. */
+bool az_mode_is_host(const char *s, size_t len);
 /* Requires Memory > 0 and PidsLimit > 0 (dockerd drops PidsLimit <= 0). */
 void az_check_limits_required(struct az_ctx *c, int64_t memory, const char *mem_field,
 			      bool pids_set, int64_t pids, const char *pids_field);
@@ -52,10 +24,16 @@ void az_check_limits_required(struct az_ctx *c, int64_t memory, const char *mem_
 /* az_rules_caps.c: one capability list (CapAdd, Capabilities, CapabilityAdd). */
 void az_check_caps(struct az_ctx *c, az_jv list, const char *field, bool full_set);
 /* az_rules_secopt.c: SecurityOpt strings, MaskedPaths/ReadonlyPaths lists. */
-void az_check_security_opts(struct az_ctx *c, az_jv list, const char *field);
+/* LABEL_DERIVED: "label=disable" is dockerd's own addition (it stores it
+ * for privileged, host-pid and host-ipc containers), not to be reported again. */
+void az_check_security_opts(struct az_ctx *c, az_jv list, const char *field, bool label_derived);
 void az_check_masked(struct az_ctx *c, az_jv list, const char *field, bool readonly);
 /* Sysctls map. */
 void az_check_sysctls(struct az_ctx *c, az_jv map, const char *field);
+/* The endpoint sysctls driver option's "name=value,..." list (API 1.46). */
+void az_check_endpoint_sysctls(struct az_ctx *c, const char *list, size_t len, const char *field);
+/* NetworkingConfig of a create body: endpoint settings that reach the host. */
+void az_check_networking(struct az_ctx *c, az_jv nc);
 
 /* az_rules_mounts.c */
 /* A host path that will be mounted: FIELD names it ("HostConfig.Binds[0] source"). */

@@ -55,7 +55,8 @@ void az_check_caps(struct az_ctx *c, az_jv list, const char *field, bool full_se
 
 /* daemon.parseSecurityOpt: "disable" alone is label=disable; "k=v" or the
  * deprecated "k:v" (split on the first separator). */
-static void check_one_secopt(struct az_ctx *c, const char *s, size_t len, const char *field, size_t i)
+static void check_one_secopt(struct az_ctx *c, const char *s, size_t len, const char *field, size_t i,
+			     bool label_derived)
 {
 	const char *eq = memchr(s, '=', len);
 	const char *sep = eq ? eq : memchr(s, ':', len);
@@ -63,6 +64,8 @@ static void check_one_secopt(struct az_ctx *c, const char *s, size_t len, const 
 	size_t kl, vl;
 
 	if (len == 7 && memcmp(s, "disable", 7) == 0) {
+		if (label_derived)
+			return;
 		az_flag(c, DW_RULE_SECURITY_OPTIONS, "%s[%zu] disables SELinux labels", field, i);
 		return;
 	}
@@ -83,6 +86,8 @@ static void check_one_secopt(struct az_ctx *c, const char *s, size_t len, const 
 		if (vl == 10 && memcmp(sep + 1, "unconfined", 10) == 0)
 			az_flag(c, DW_RULE_SECURITY_OPTIONS, "%s[%zu] apparmor is unconfined", field, i);
 	} else if (strcmp(key, "label") == 0) {
+		if (vl == 7 && memcmp(sep + 1, "disable", 7) == 0 && label_derived)
+			return;
 		if ((vl == 7 && memcmp(sep + 1, "disable", 7) == 0) || strstr(val, "spc_t"))
 			az_flag(c, DW_RULE_SECURITY_OPTIONS, "%s[%zu] label %s disables SELinux confinement",
 				field, i, val);
@@ -92,7 +97,7 @@ static void check_one_secopt(struct az_ctx *c, const char *s, size_t len, const 
 	}
 }
 
-void az_check_security_opts(struct az_ctx *c, az_jv list, const char *field)
+void az_check_security_opts(struct az_ctx *c, az_jv list, const char *field, bool label_derived)
 {
 	size_t i;
 	az_jv e;
@@ -102,7 +107,7 @@ void az_check_security_opts(struct az_ctx *c, az_jv list, const char *field)
 		size_t len;
 		if (az_arr_str(c, e, i, field, &s, &len) < 0)
 			return;
-		check_one_secopt(c, s, len, field, i);
+		check_one_secopt(c, s, len, field, i, label_derived);
 	}
 }
 
@@ -174,6 +179,33 @@ void az_check_sysctls(struct az_ctx *c, az_jv map, const char *field)
 		if (sysctl_allowed(&c->prof->allowed_sysctls, k->u.s, k->n))
 			continue;
 		az_sanitize(k->u.s, k->n, safe, sizeof(safe));
+		az_flag(c, DW_RULE_SYSCTLS, "%s %s is not allowed", field, safe);
+	}
+}
+
+/* API 1.46: EndpointsConfig.*.DriverOpts["com.docker.network.endpoint.sysctls"]
+ * is "name=value,name=value" with IFNAME standing for the interface. */
+void az_check_endpoint_sysctls(struct az_ctx *c, const char *list, size_t len, const char *field)
+{
+	size_t start = 0, i;
+
+	for (i = 0; i <= len; i++) {
+		const char *item = list + start, *eq;
+		size_t n;
+		char safe[128];
+
+		if (i < len && list[i] != ',')
+			continue;
+		n = i - start;
+		start = i + 1;
+		if (n == 0)
+			continue;
+		eq = memchr(item, '=', n);
+		if (eq)
+			n = (size_t)(eq - item);
+		if (sysctl_allowed(&c->prof->allowed_sysctls, item, n))
+			continue;
+		az_sanitize(item, n, safe, sizeof(safe));
 		az_flag(c, DW_RULE_SYSCTLS, "%s %s is not allowed", field, safe);
 	}
 }

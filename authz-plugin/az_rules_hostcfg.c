@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "az_rules.h"
+#include "az_state.h"
 
 /* Field names for messages: "HostConfig.X" inside the HostConfig object, "X"
  * at the top level of a create body (compile-time strings: no formatting on
@@ -11,26 +12,23 @@
 /* NOLINTNEXTLINE(bugprone-macro-parentheses): string-literal concatenation needs the bare argument */
 #define FLD(name) (inner ? "HostConfig." name : name)
 
-const char *const az_hostcfg_fields[] = {
-	"Binds", "NetworkMode", "CapAdd", "Capabilities", "CgroupnsMode", "IpcMode",
-	"PidMode", "Privileged", "SecurityOpt", "UTSMode", "UsernsMode", "Sysctls",
-	"Memory", "CgroupParent", "Devices", "DeviceCgroupRules", "DeviceRequests",
-	"OomKillDisable", "PidsLimit", "Mounts", "MaskedPaths", "ReadonlyPaths",
-};
-const size_t az_hostcfg_nfields = sizeof(az_hostcfg_fields) / sizeof(az_hostcfg_fields[0]);
-_Static_assert(sizeof(az_hostcfg_fields) / sizeof(az_hostcfg_fields[0]) == AZ_HC_COUNT,
-	       "az_hostcfg_fields and enum az_hc_field must list the same fields");
-
 /* moby's *Mode.IsHost(): "host" (PidMode also "host:…"); compared without
  * case to stay on the safe side of any future spelling. */
+bool az_mode_is_host(const char *s, size_t len)
+{
+	return (len == 4 && strncasecmp(s, "host", 4) == 0) ||
+	       (len > 4 && strncasecmp(s, "host:", 5) == 0);
+}
+
 static void check_namespaces(struct az_ctx *c, const struct az_struct *hc, bool inner)
 {
 	static const char *const modes[] = {
 		"NetworkMode", "PidMode", "IpcMode", "UTSMode", "UsernsMode", "CgroupnsMode",
 	};
-	static const enum az_hc_field idx[] = {
-		AZ_HC_NETWORKMODE, AZ_HC_PIDMODE, AZ_HC_IPCMODE, AZ_HC_UTSMODE, AZ_HC_USERNSMODE,
-		AZ_HC_CGROUPNSMODE,
+	static const int idx[] = {
+		AZ_CONTAINER_HOSTCONFIG_NETWORKMODE, AZ_CONTAINER_HOSTCONFIG_PIDMODE,
+		AZ_CONTAINER_HOSTCONFIG_IPCMODE, AZ_CONTAINER_HOSTCONFIG_UTSMODE,
+		AZ_CONTAINER_HOSTCONFIG_USERNSMODE, AZ_CONTAINER_HOSTCONFIG_CGROUPNSMODE,
 	};
 	static const char *const modes_inner[] = {
 		"HostConfig.NetworkMode", "HostConfig.PidMode", "HostConfig.IpcMode",
@@ -44,9 +42,15 @@ static void check_namespaces(struct az_ctx *c, const struct az_struct *hc, bool 
 		field = inner ? modes_inner[i] : modes[i];
 		if (az_str(c, hc->val[idx[i]], field, &s, &len) < 0)
 			return;
-		if ((len == 4 && strncasecmp(s, "host", 4) == 0) ||
-		    (len > 4 && strncasecmp(s, "host:", 5) == 0))
+		/* dockerd itself sets CgroupnsMode "host" where cgroup v1 is
+		 * mounted (its default there): in a stored configuration that is
+		 * not something a request asked for */
+		if (c->in_inspect && idx[i] == AZ_CONTAINER_HOSTCONFIG_CGROUPNSMODE)
+			continue;
+		if (az_mode_is_host(s, len))
 			az_flag(c, DW_RULE_HOST_NAMESPACES, "%s is host", field);
+		else if (i < 3) /* network, pid, ipc: the modes dockerd lets join a container */
+			az_check_container_mode(c, modes[i], s, len, field);
 	}
 }
 
@@ -60,13 +64,12 @@ static void check_devices(struct az_ctx *c, const struct az_struct *hc, bool inn
 		return;
 	if (az_jlen(a) > 0) {
 		/* PathOnHost is read with Go's folding like any struct field */
-		static const char *const dn[] = { "PathOnHost" };
-		struct az_struct d = { .names = dn, .n = 1 };
+		struct az_struct d;
 		const char *p = "";
 		size_t len = 0;
 		char safe[128];
-		if (az_struct_read(c, az_jfirst(a), field, &d) < 0 ||
-		    az_str(c, d.val[0], field, &p, &len) < 0)
+		if (az_struct_read(c, az_jfirst(a), field, &az_schema_container_DeviceMapping, &d) < 0 ||
+		    az_str(c, d.val[AZ_CONTAINER_DEVICEMAPPING_PATHONHOST], field, &p, &len) < 0)
 			return;
 		az_sanitize(p, len, safe, sizeof(safe));
 		az_flag(c, DW_RULE_DEVICES, "%s[0] maps host device %s", field, safe);
@@ -106,6 +109,11 @@ static void check_mounts_of(struct az_ctx *c, const struct az_struct *hc, bool i
 		return;
 	if (a)
 		az_check_mounts(c, a, field);
+	field = FLD("VolumesFrom");
+	if (az_arr(c, AZ_HCV(hc, VOLUMESFROM), field, &a) < 0)
+		return;
+	if (a)
+		az_check_volumes_from(c, a, field);
 }
 
 static void check_resources(struct az_ctx *c, const struct az_struct *hc, bool inner)
@@ -127,6 +135,24 @@ static void check_resources(struct az_ctx *c, const struct az_struct *hc, bool i
 		az_flag(c, DW_RULE_RESOURCE_LIMITS, "%s is set", field);
 }
 
+/* In a stored configuration, does dockerd's own label=disable come with
+ * PRIVILEGED, a host PidMode or a host IpcMode (each reported by its rule)? */
+static bool label_is_derived(struct az_ctx *c, const struct az_struct *hc, bool privileged)
+{
+	static const int modes[] = { AZ_CONTAINER_HOSTCONFIG_PIDMODE, AZ_CONTAINER_HOSTCONFIG_IPCMODE };
+	size_t i;
+
+	if (privileged)
+		return true;
+	for (i = 0; i < 2; i++) {
+		az_jv m = hc->val[modes[i]];
+		if (az_jis(m, AZ_JSTR) && az_mode_is_host(m->u.s, m->n))
+			return true;
+	}
+	(void)c;
+	return false;
+}
+
 void az_check_hostcfg(struct az_ctx *c, const struct az_struct *hc, bool inner)
 {
 	bool b;
@@ -143,16 +169,14 @@ void az_check_hostcfg(struct az_ctx *c, const struct az_struct *hc, bool inner)
 	if (az_arr(c, AZ_HCV(hc, CAPADD), field, &v) < 0)
 		return;
 	az_check_caps(c, v, field, false);
-	field = FLD("Capabilities");
-	if (az_arr(c, AZ_HCV(hc, CAPABILITIES), field, &v) < 0)
-		return;
-	az_check_caps(c, v, field, true);
+	/* HostConfig.Capabilities (API 1.40 only) is read by no supported dockerd
+	 * (29.3 on refuses it): the schema walk denies it as unknown */
 	check_mounts_of(c, hc, inner);
 	check_devices(c, hc, inner);
 	field = FLD("SecurityOpt");
 	if (az_arr(c, AZ_HCV(hc, SECURITYOPT), field, &v) < 0)
 		return;
-	az_check_security_opts(c, v, field);
+	az_check_security_opts(c, v, field, c->in_inspect && label_is_derived(c, hc, b));
 	field = FLD("MaskedPaths");
 	if (az_arr(c, AZ_HCV(hc, MASKEDPATHS), field, &v) < 0)
 		return;
@@ -162,6 +186,13 @@ void az_check_hostcfg(struct az_ctx *c, const struct az_struct *hc, bool inner)
 		return;
 	az_check_masked(c, v, field, true);
 	check_resources(c, hc, inner);
+	/* API 1.43: handed to the OCI runtime, which acts on some annotations
+	 * (runtime-specific hooks and options the plugin cannot weigh) */
+	field = FLD("Annotations");
+	if (az_obj(c, AZ_HCV(hc, ANNOTATIONS), field, &v) < 0)
+		return;
+	if (az_jlen(v) > 0)
+		az_flag(c, DW_RULE_SECURITY_OPTIONS, "%s is set (passed to the OCI runtime)", field);
 	field = FLD("Sysctls");
 	if (az_obj(c, AZ_HCV(hc, SYSCTLS), field, &v) < 0)
 		return;
@@ -177,4 +208,41 @@ void az_check_limits_required(struct az_ctx *c, int64_t memory, const char *mem_
 	if (!pids_set || pids <= 0)
 		az_flag(c, DW_RULE_RESOURCE_LIMITS, "%s is not set (a pids limit is required)",
 			pids_field);
+}
+
+#define ENDPOINT_SYSCTLS "com.docker.network.endpoint.sysctls"
+
+void az_check_networking(struct az_ctx *c, az_jv nc)
+{
+	struct az_struct n;
+	az_jv eps, k;
+	size_t i;
+
+	if (az_struct_read(c, nc, "NetworkingConfig", &az_schema_network_NetworkingConfig, &n) < 0 ||
+	    az_obj(c, n.val[AZ_NETWORK_NETWORKINGCONFIG_ENDPOINTSCONFIG],
+		   "NetworkingConfig.EndpointsConfig", &eps) < 0)
+		return;
+	AZ_JOBJ_FOREACH(eps, i, k) {
+		struct az_struct ep;
+		az_jv opts, v;
+		char f[192], net[64];
+
+		az_sanitize(k->u.s, k->n, net, sizeof(net));
+		snprintf(f, sizeof(f), "NetworkingConfig.EndpointsConfig[%s]", net);
+		if (az_struct_read(c, az_jval(k), f, &az_schema_network_EndpointSettings, &ep) < 0)
+			return;
+		snprintf(f, sizeof(f), "NetworkingConfig.EndpointsConfig[%s].DriverOpts", net);
+		if (az_obj(c, ep.val[AZ_NETWORK_ENDPOINTSETTINGS_DRIVEROPTS], f, &opts) < 0)
+			return;
+		v = az_jget(opts, ENDPOINT_SYSCTLS);
+		if (!v)
+			continue;
+		if (!az_jis(v, AZ_JSTR)) {
+			az_reject(c, "undecodable: %s values must be strings", f);
+			return;
+		}
+		snprintf(f, sizeof(f), "NetworkingConfig.EndpointsConfig[%s].DriverOpts[" ENDPOINT_SYSCTLS "]",
+			 net);
+		az_check_endpoint_sysctls(c, v->u.s, v->n, f);
+	}
 }

@@ -5,6 +5,7 @@
  * closed connection.  Nothing on this path blocks on logging (az_logq). */
 #include <errno.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "az_dockerd.h"
 #include "az_envelope.h"
 #include "az_eval.h"
 #include "az_server.h"
@@ -21,14 +23,36 @@
 #define AZ_RESERVE_MAX (2u << 20)
 #define CT_PLUGIN "application/vnd.docker.plugins.v1.2+json"
 #define DRAIN_MAX_MS 5000 /* longest a stop waits for requests in progress */
+/* Requests that borrow from existing objects are judged on these threads,
+ * which may wait for dockerd; the HTTP threads never do (see az_dockerd.h). */
+#define STATE_WORKERS 4
+#define STATE_DEADLINE_MS 10000 /* every inspect of one request within this */
+
+struct upload;
+
+/* A request waiting (suspended) for a state worker. */
+struct state_job {
+	struct state_job *next;
+	struct MHD_Connection *conn;
+	struct upload *up;
+};
 
 struct az_server {
 	struct MHD_Daemon *d;
 	struct dw_policy_slot *slot;
 	struct az_logq *logq;
+	struct az_daemon_watch *daemon;
 	atomic_int inflight;   /* requests between their headers and their answer */
 	atomic_int kept_idle;  /* keep-alive connections between two requests */
 	atomic_bool draining;  /* stopping: answers close their connection */
+	/* state workers and their queue */
+	pthread_t workers[STATE_WORKERS];
+	size_t n_workers;
+	pthread_mutex_t qlock;
+	pthread_cond_t qcond;
+	struct state_job *qhead, *qtail;
+	bool qstop;
+	char docker_sock[108];
 };
 
 /* Per connection (MHD socket context): whether it sits idle after an answer,
@@ -49,7 +73,13 @@ static struct conn_state *conn_state_of(struct MHD_Connection *conn)
 struct upload {
 	char *buf;
 	size_t len, cap;
+	char *answer;       /* a state worker's reply, sent once the connection resumes */
+	size_t answer_len;
+	bool answer_static; /* ANSWER is OOM_DENY, not malloc'd */
 };
+
+static char oom_deny[] = "{\"Allow\":false,\"Msg\":\"dockwarden: denied: request: out of memory\","
+			 "\"Err\":\"out of memory\"}";
 
 static enum MHD_Result reply(struct az_server *s, struct MHD_Connection *conn, unsigned int status,
 			     const char *json, size_t len)
@@ -91,27 +121,50 @@ static size_t json_escape(const char *s, char *out, size_t outsz)
 	return o;
 }
 
-static enum MHD_Result reply_decision(struct az_server *s, struct MHD_Connection *conn, bool allow,
-				      const char *msg, const char *err)
+/* The AuthZReq reply for a decision, into OUT.  Its length. */
+static size_t decision_json(bool allow, const char *msg, const char *err, char *out, size_t outsz)
 {
-	char m[AZ_MSG_MAX * 6 + 8], e[AZ_MSG_MAX * 6 + 8], out[sizeof(m) + sizeof(e) + 64];
+	char m[AZ_MSG_MAX * 6 + 8], e[AZ_MSG_MAX * 6 + 8];
 	int n;
 
 	json_escape(msg ? msg : "", m, sizeof(m));
 	json_escape(err ? err : "", e, sizeof(e));
-	n = snprintf(out, sizeof(out), "{\"Allow\":%s,\"Msg\":\"%s\",\"Err\":\"%s\"}",
+	n = snprintf(out, outsz, "{\"Allow\":%s,\"Msg\":\"%s\",\"Err\":\"%s\"}",
 		     allow ? "true" : "false", m, e);
-	return reply(s, conn, MHD_HTTP_OK, out, (size_t)n);
+	return n < 0 ? 0 : (size_t)n < outsz ? (size_t)n : outsz - 1;
 }
 
-static enum MHD_Result authz_req(struct az_server *s, struct MHD_Connection *conn,
-				 const struct upload *up)
+#define DECISION_MAX (AZ_MSG_MAX * 12 + 80)
+
+/* The evaluation of a request before it is known whether it needs dockerd:
+ * an inspect here is only noted, never made. */
+struct probe {
+	bool asked;
+};
+
+static int probe_inspect(void *arg, enum az_obj_kind kind, const char *name, size_t len,
+			 char **json, size_t *jlen, char *why, size_t whysz)
+{
+	struct probe *p = arg;
+
+	(void)kind, (void)name, (void)len, (void)json, (void)jlen;
+	p->asked = true;
+	snprintf(why, whysz, "not asked");
+	return -EAGAIN;
+}
+
+/* Decide UP's AuthZReq with STATE: 0 with the reply in OUT (*OUTLEN) and
+ * the decision logged, or 1 when the decision needs STATE to inspect
+ * objects and STATE is the probe (nothing logged: the request goes to a
+ * state worker). */
+static int judge(struct az_server *s, const struct upload *up, const struct az_state_ops *state,
+		 const struct probe *probe, char *out, size_t outsz, size_t *outlen)
 {
 	struct az_envelope env;
 	struct az_verdict v;
+	struct az_daemon_info di;
 	struct dw_policy *pol;
 	char why[160], path[256];
-	enum MHD_Result ret;
 
 	if (az_envelope_parse(up->buf ? up->buf : "", up->len, &env, why, sizeof(why)) < 0) {
 		char msg[AZ_MSG_MAX];
@@ -122,17 +175,101 @@ static enum MHD_Result authz_req(struct az_server *s, struct MHD_Connection *con
 		v.rule = AZ_RULE_REQUEST;
 		snprintf(v.msg, sizeof(v.msg), "%s", msg);
 		az_logq_decision(s->logq, "?", "?", "?", &v);
-		return reply_decision(s, conn, false, msg, why);
+		*outlen = decision_json(false, msg, why, out, outsz);
+		return 0;
 	}
+	az_daemon_watch_get(s->daemon, &di);
+	env.rq.daemon = &di;
+	env.rq.state = state;
 	pol = dw_policy_slot_get(s->slot);
 	az_evaluate(pol, &env.rq, &v, path, sizeof(path));
 	dw_policy_unref(pol);
+	if (probe && probe->asked) {
+		az_envelope_free(&env);
+		return 1;
+	}
 	az_logq_decision(s->logq, env.rq.user, env.rq.method, path[0] ? path : "?", &v);
-	ret = reply_decision(s, conn, !v.deny, v.deny ? v.msg : "", NULL);
+	*outlen = decision_json(!v.deny, v.deny ? v.msg : "", NULL, out, outsz);
 	az_envelope_free(&env);
-	return ret;
+	return 0;
 }
 
+static enum MHD_Result authz_req(struct az_server *s, struct MHD_Connection *conn,
+				 struct upload *up)
+{
+	struct probe probe = { .asked = false };
+	const struct az_state_ops ops = { .inspect = probe_inspect, .arg = &probe };
+	struct state_job *job;
+	char out[DECISION_MAX];
+	size_t n;
+
+	if (up->answer) /* back from a state worker */
+		return reply(s, conn, MHD_HTTP_OK, up->answer, up->answer_len);
+	if (judge(s, up, &ops, &probe, out, sizeof(out), &n) == 0)
+		return reply(s, conn, MHD_HTTP_OK, out, n);
+	job = calloc(1, sizeof(*job));
+	if (!job)
+		return MHD_NO;
+	job->conn = conn;
+	job->up = up;
+	/* suspended before the job is visible: a worker resumes only what
+	 * is suspended */
+	MHD_suspend_connection(conn);
+	pthread_mutex_lock(&s->qlock);
+	if (s->qtail)
+		s->qtail->next = job;
+	else
+		s->qhead = job;
+	s->qtail = job;
+	pthread_cond_signal(&s->qcond);
+	pthread_mutex_unlock(&s->qlock);
+	return MHD_YES;
+}
+
+static void *state_worker(void *arg)
+{
+	struct az_server *s = arg;
+	struct az_dockerd *d = NULL;
+	struct az_state_ops ops = { .inspect = az_dockerd_inspect };
+	char out[DECISION_MAX];
+
+	if (az_dockerd_open(&d, s->docker_sock) == 0)
+		ops.arg = d;
+	for (;;) {
+		struct state_job *job;
+		size_t n = 0;
+
+		pthread_mutex_lock(&s->qlock);
+		while (!s->qhead && !s->qstop)
+			pthread_cond_wait(&s->qcond, &s->qlock);
+		job = s->qhead;
+		if (job) {
+			s->qhead = job->next;
+			if (!s->qhead)
+				s->qtail = NULL;
+		}
+		pthread_mutex_unlock(&s->qlock);
+		if (!job)
+			break; /* stopping, and nothing left */
+		if (d)
+			az_dockerd_deadline(d, STATE_DEADLINE_MS);
+		/* without a connection (ENOMEM) every inspect is refused: deny */
+		(void)judge(s, job->up, d ? &ops : NULL, NULL, out, sizeof(out), &n);
+		job->up->answer = malloc(n + 1);
+		if (job->up->answer) {
+			memcpy(job->up->answer, out, n + 1);
+			job->up->answer_len = n;
+		} else {
+			job->up->answer = oom_deny;
+			job->up->answer_len = sizeof(oom_deny) - 1;
+			job->up->answer_static = true;
+		}
+		MHD_resume_connection(job->conn);
+		free(job);
+	}
+	az_dockerd_close(d);
+	return NULL;
+}
 
 static int grow(struct upload *up, size_t cap)
 {
@@ -232,6 +369,8 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		struct conn_state *cs = conn_state_of(conn);
 
 		free(up->buf);
+		if (!up->answer_static)
+			free(up->answer);
 		free(up);
 		*con_cls = NULL;
 		if (cs && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK && !cs->idle_after_answer) {
@@ -262,18 +401,51 @@ static void connection_event(void *cls, struct MHD_Connection *conn, void **sock
 	}
 }
 
+static void stop_workers(struct az_server *s)
+{
+	size_t i;
+
+	pthread_mutex_lock(&s->qlock);
+	s->qstop = true;
+	pthread_cond_broadcast(&s->qcond);
+	pthread_mutex_unlock(&s->qlock);
+	/* each finishes the jobs queued (bounded by STATE_DEADLINE_MS each) */
+	for (i = 0; i < s->n_workers; i++)
+		pthread_join(s->workers[i], NULL);
+	s->n_workers = 0;
+}
+
 int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot *slot,
-		    struct az_logq *logq)
+		    struct az_logq *logq, struct az_daemon_watch *daemon, const char *docker_sock)
 {
 	struct az_server *s = calloc(1, sizeof(*s));
+	size_t i;
 
 	if (!s)
 		return -ENOMEM;
 	s->slot = slot;
 	s->logq = logq;
+	s->daemon = daemon;
+	snprintf(s->docker_sock, sizeof(s->docker_sock), "%s", docker_sock);
+	pthread_mutex_init(&s->qlock, NULL);
+	pthread_cond_init(&s->qcond, NULL);
+	for (i = 0; i < STATE_WORKERS; i++) {
+		if (pthread_create(&s->workers[i], NULL, state_worker, s) != 0)
+			break;
+		s->n_workers++;
+	}
+	if (s->n_workers == 0) {
+		pthread_cond_destroy(&s->qcond);
+		pthread_mutex_destroy(&s->qlock);
+		free(s);
+		return -EAGAIN;
+	}
 	/* MHD_USE_ITC: lets az_server_stop() quiesce the daemon and take the
 	 * listening socket back before stopping it (see there). */
-	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC,
+	/* MHD_ALLOW_SUSPEND_RESUME: requests that wait for dockerd are parked
+	 * off the HTTP threads (authz_req) */
+	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+					MHD_ALLOW_SUSPEND_RESUME,
 				0, NULL, NULL,
 				handler, s,
 				MHD_OPTION_LISTEN_SOCKET, listen_fd,
@@ -285,6 +457,9 @@ int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot
 				MHD_OPTION_NOTIFY_CONNECTION, connection_event, s,
 				MHD_OPTION_END);
 	if (!s->d) {
+		stop_workers(s);
+		pthread_cond_destroy(&s->qcond);
+		pthread_mutex_destroy(&s->qlock);
 		free(s);
 		return -EIO;
 	}
@@ -317,8 +492,12 @@ void az_server_stop(struct az_server *s)
 			 waited < DRAIN_MAX_MS;
 	     waited += 5)
 		nanosleep(&tick, NULL);
+	/* workers resume the connections they hold: before MHD is gone */
+	stop_workers(s);
 	MHD_stop_daemon(s->d);
 	if (lfd != MHD_INVALID_SOCKET)
 		close(lfd);
+	pthread_cond_destroy(&s->qcond);
+	pthread_mutex_destroy(&s->qlock);
 	free(s);
 }

@@ -2,6 +2,7 @@
 #ifndef AZ_SERVER_H
 #define AZ_SERVER_H
 
+#include "az_daemon.h"
 #include "az_logq.h"
 #include "dw_policy.h"
 
@@ -11,8 +12,11 @@
 
 struct az_server;
 
+/* DAEMON (may be NULL): what requests learn of the guarded dockerd.
+ * DOCKER_SOCK: where requests that borrow from existing objects ask dockerd
+ * about them. */
 int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot *slot,
-		    struct az_logq *logq);
+		    struct az_logq *logq, struct az_daemon_watch *daemon, const char *docker_sock);
 void az_server_stop(struct az_server *s);
 
 #endif

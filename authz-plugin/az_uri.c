@@ -1,9 +1,11 @@
 /* az_uri.c - parse RequestUri the way dockerd routes it (see az_uri.h). */
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "az_routes.h"
 #include "az_uri.h"
 #include "dw_hex.h"
 
@@ -85,55 +87,28 @@ int az_version_cmp(const char *a, const char *b)
 	return 0;
 }
 
-static bool has_prefix(const char *s, const char *p)
+/* dockerd serves an unversioned path at its own newest version.  Unknown
+ * (not yet asked) is judged as the newest version the plugin knows: every
+ * dockerd reads at least what 1.24 and later read, so the rules that differ
+ * by version (the < 1.24 start body) do not apply to it on any daemon.  A
+ * daemon newer than the plugin could read fields it does not know. */
+static bool version_for_unversioned(struct az_ctx *c, struct az_uri *out)
 {
-	return strncmp(s, p, strlen(p)) == 0;
-}
+	const struct az_daemon_info *d = c->daemon;
 
-static bool has_suffix(const char *s, size_t n, const char *suf)
-{
-	size_t m = strlen(suf);
-	return n >= m && memcmp(s + n - m, suf, m) == 0;
-}
-
-/* "/containers/{name:.*}/SUFFIX": a (possibly empty) name between. */
-static bool with_name(const char *p, size_t n, const char *prefix, const char *suffix)
-{
-	size_t lp = strlen(prefix), ls = strlen(suffix);
-	return n >= lp + ls && has_prefix(p, prefix) && has_suffix(p, n, suffix);
-}
-
-static enum az_route route_of(const char *method, const char *p)
-{
-	size_t n = strlen(p);
-
-	if (strcmp(method, "POST") != 0)
-		return AZ_R_OTHER;
-	if (strcmp(p, "/containers/create") == 0)
-		return AZ_R_CONTAINER_CREATE;
-	if (with_name(p, n, "/containers/", "/start"))
-		return AZ_R_CONTAINER_START;
-	if (with_name(p, n, "/containers/", "/update"))
-		return AZ_R_CONTAINER_UPDATE;
-	if (with_name(p, n, "/containers/", "/exec"))
-		return AZ_R_EXEC_CREATE;
-	if (strcmp(p, "/volumes/create") == 0)
-		return AZ_R_VOLUME_CREATE;
-	if (strcmp(p, "/services/create") == 0)
-		return AZ_R_SERVICE_CREATE;
-	if (with_name(p, n, "/services/", "/update"))
-		return AZ_R_SERVICE_UPDATE;
-	if (strcmp(p, "/plugins/pull") == 0 || strcmp(p, "/plugins/create") == 0 ||
-	    with_name(p, n, "/plugins/", "/enable") || with_name(p, n, "/plugins/", "/set") ||
-	    with_name(p, n, "/plugins/", "/upgrade"))
-		return AZ_R_PLUGIN_INSTALL;
-	if (strcmp(p, "/images/create") == 0)
-		return AZ_R_IMAGE_CREATE;
-	if (strcmp(p, "/build") == 0)
-		return AZ_R_BUILD;
-	if (strcmp(p, "/grpc") == 0)
-		return AZ_R_GRPC;
-	return AZ_R_OTHER;
+	out->unversioned = true;
+	if (!d || !d->known) {
+		snprintf(out->version, sizeof(out->version), "%s", AZ_API_MAX);
+		return true;
+	}
+	if (az_version_cmp(d->api_max, AZ_API_MAX) > 0) {
+		az_reject(c, "unversioned request to dockerd %s, which serves API %s: dockwarden reads "
+			     "API %s to %s; upgrade dockwarden",
+			  d->version, d->api_max, AZ_API_MIN, AZ_API_MAX);
+		return false;
+	}
+	snprintf(out->version, sizeof(out->version), "%s", d->api_max);
+	return true;
 }
 
 int az_uri_parse(struct az_ctx *c, const char *method, const char *uri, size_t len,
@@ -210,16 +185,22 @@ int az_uri_parse(struct az_ctx *c, const char *method, const char *uri, size_t l
 	if (vlen) {
 		memcpy(out->version, dec + 2, vlen);
 		out->version[vlen] = '\0';
-	} else {
-		strcpy(out->version, AZ_API_CURRENT);
+	} else if (!version_for_unversioned(c, out)) {
+		return -1;
 	}
-	if (az_version_cmp(out->version, AZ_API_MIN) < 0 ||
-	    az_version_cmp(out->version, AZ_API_CURRENT) > 0) {
-		az_reject(c, "API version %s is not served by this dockerd", out->version);
+	if (az_version_cmp(out->version, AZ_API_MIN) < 0) {
+		az_reject(c, "API version %s is older than any dockerd serves (%s is the oldest)",
+			  out->version, AZ_API_MIN);
+		return -1;
+	}
+	if (az_version_cmp(out->version, AZ_API_MAX) > 0) {
+		az_reject(c, "API version %s is newer than dockwarden knows (it reads API %s to %s): "
+			     "upgrade dockwarden",
+			  out->version, AZ_API_MIN, AZ_API_MAX);
 		return -1;
 	}
 	memmove(out->path, rest, strlen(rest) + 1);
-	out->route = route_of(method, out->path);
+	out->route = az_route_find(method, out->path);
 	return 0;
 }
 
@@ -245,6 +226,46 @@ int az_query_get(const struct az_uri *u, const char *key, char *out, size_t outs
 					return 1;
 				if (vl == -2)
 					return -1; /* too long: the caller denies */
+			}
+		}
+		s = amp ? amp + 1 : end;
+	}
+	return 0;
+}
+
+int az_query_check(struct az_ctx *c, const struct az_uri *u, const struct az_schema *schema,
+		   const char *what)
+{
+	const char *s = u->query, *end = u->query + u->query_len;
+	char kbuf[256], safe[96];
+
+	while (s < end) {
+		const char *amp = memchr(s, '&', (size_t)(end - s));
+		const char *pe = amp ? amp : end;
+		const char *eq = memchr(s, '=', (size_t)(pe - s));
+		const char *ke = eq ? eq : pe;
+		ssize_t kl;
+		size_t i;
+
+		/* url.ParseQuery drops a pair holding ';' or a bad escape */
+		if (pe > s && !memchr(s, ';', (size_t)(pe - s))) {
+			kl = unescape(s, (size_t)(ke - s), true, kbuf, sizeof(kbuf));
+			if (kl == -2) {
+				az_reject(c, "a query parameter name of the %s is too long", what);
+				return -1;
+			}
+			if (kl > 0) {
+				for (i = 0; i < schema->n; i++)
+					if (strlen(schema->fields[i].key) == (size_t)kl &&
+					    memcmp(schema->fields[i].key, kbuf, (size_t)kl) == 0)
+						break;
+				if (i == schema->n) {
+					az_sanitize(kbuf, (size_t)kl, safe, sizeof(safe));
+					az_reject(c, "unknown query parameter %s of the %s: no dockerd "
+						     "release dockwarden knows reads it (a newer one might)",
+						  safe, what);
+					return -1;
+				}
 			}
 		}
 		s = amp ? amp + 1 : end;

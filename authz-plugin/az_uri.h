@@ -12,33 +12,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "az_schema.h"
 #include "az_verdict.h"
 
 #define AZ_PATH_MAX 4096
-#define AZ_API_CURRENT "1.41"  /* dockerd 20.10: api.DefaultVersion */
-#define AZ_API_MIN "1.12"      /* dockerd 20.10: api.MinVersion */
+/* AZ_API_MIN, AZ_API_MAX: the API versions this plugin reads requests of,
+ * from schema/moby-versions.tsv (the oldest any supported dockerd serves,
+ * the newest one it models). */
+#include "az_schema_gen.h"
 
-enum az_route {
-	AZ_R_OTHER = 0,
-	AZ_R_CONTAINER_CREATE,
-	AZ_R_CONTAINER_START,
-	AZ_R_CONTAINER_UPDATE,
-	AZ_R_EXEC_CREATE,
-	AZ_R_VOLUME_CREATE,
-	AZ_R_SERVICE_CREATE,
-	AZ_R_SERVICE_UPDATE,
-	AZ_R_PLUGIN_INSTALL,
-	AZ_R_IMAGE_CREATE,
-	AZ_R_BUILD,
-	AZ_R_GRPC,
-};
+struct az_route_def;
 
 struct az_uri {
 	char path[AZ_PATH_MAX];   /* decoded, version prefix removed: "/containers/create" */
-	char version[16];         /* "1.41"; the current version when unversioned */
+	char version[16];         /* "1.41"; the daemon's own (else AZ_API_MAX) when unversioned */
+	bool unversioned;         /* the path had no "/vX.Y" prefix */
 	const char *query;        /* raw query (after '?'), not NUL-terminated */
 	size_t query_len;
-	enum az_route route;
+	const struct az_route_def *route; /* NULL: no rule reads this route */
 };
 
 /* 0, or -1 after az_reject() when dockerd would not route it the same way. */
@@ -48,6 +39,12 @@ int az_uri_parse(struct az_ctx *c, const char *method, const char *uri, size_t l
 /* Go's r.FormValue(KEY) on the query: 1 and OUT set when present, 0 when
  * absent, -1 when the value does not fit OUTSZ. */
 int az_query_get(const struct az_uri *u, const char *key, char *out, size_t outsz);
+
+/* Every query parameter of U must be one SCHEMA lists (exact names, as
+ * r.FormValue reads them); WHAT names the route.  0, or -1 after
+ * az_reject() naming the first unknown one. */
+int az_query_check(struct az_ctx *c, const struct az_uri *u, const struct az_schema *schema,
+		   const char *what);
 
 /* moby api/types/versions.compare: dotted numbers, missing parts are 0. */
 int az_version_cmp(const char *a, const char *b);

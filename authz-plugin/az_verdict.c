@@ -8,7 +8,7 @@
 void az_verdict_init(struct az_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
-	v->rule = -2;
+	v->rule = AZ_RULE_NONE;
 }
 
 const char *az_rule_label(int rule)
@@ -20,15 +20,33 @@ const char *az_rule_label(int rule)
 	return dw_rule_name((enum dw_rule)rule);
 }
 
-static void deny_with(struct az_verdict *v, int rule, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
-static void deny_with(struct az_verdict *v, int rule, const char *fmt, va_list ap)
+/* FMT with AP into OUT, as "SUBJECT (DETAIL)" inside a borrowed object. */
+static void describe(const char *subject, char *out, size_t outsz, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void describe(const char *subject, char *out, size_t outsz, const char *fmt, va_list ap)
+{
+	char detail[AZ_MSG_MAX];
+
+	if (!subject) {
+		vsnprintf(out, outsz, fmt, ap);
+		return;
+	}
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	/* cut, never failed: a long subject leaves the detail shorter */
+	if (snprintf(out, outsz, "%s (%s)", subject, detail) < 0)
+		out[0] = '\0';
+}
+
+static void deny_with(struct az_verdict *v, const char *subject, int rule, const char *fmt,
+		      va_list ap) __attribute__((format(printf, 4, 0)));
+static void deny_with(struct az_verdict *v, const char *subject, int rule, const char *fmt,
+		      va_list ap)
 {
 	char detail[AZ_MSG_MAX - 64];
 
 	if (v->deny)
 		return; /* the first deny decides the message */
-	vsnprintf(detail, sizeof(detail), fmt, ap);
+	describe(subject, detail, sizeof(detail), fmt, ap);
 	v->deny = true;
 	v->rule = rule;
 	/* labels are short (< 24 bytes): the message always fits */
@@ -46,12 +64,12 @@ void az_flag(struct az_ctx *c, enum dw_rule rule, const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	if (mode == DW_MODE_DENY) {
-		deny_with(c->v, (int)rule, fmt, ap);
+		deny_with(c->v, c->subject, (int)rule, fmt, ap);
 	} else {
 		size_t i = c->v->n_warn++;
 		if (i < AZ_WARN_MAX) {
 			c->v->warn_rule[i] = (int)rule;
-			vsnprintf(c->v->warn_msg[i], sizeof(c->v->warn_msg[i]), fmt, ap);
+			describe(c->subject, c->v->warn_msg[i], sizeof(c->v->warn_msg[i]), fmt, ap);
 		}
 	}
 	va_end(ap);
@@ -62,7 +80,7 @@ void az_reject(struct az_ctx *c, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	deny_with(c->v, AZ_RULE_REQUEST, fmt, ap);
+	deny_with(c->v, c->subject, AZ_RULE_REQUEST, fmt, ap);
 	va_end(ap);
 }
 

@@ -16,25 +16,46 @@
 #define AZ_MSG_MAX 512
 #define AZ_WARN_MAX 4
 #define AZ_RULE_REQUEST (-1) /* pseudo rule of decoding problems */
+#define AZ_RULE_NONE (-2)    /* no rule denied */
 
 struct az_verdict {
 	bool deny;
-	int rule;                 /* enum dw_rule, or AZ_RULE_REQUEST; -2 = none */
+	int rule;                 /* enum dw_rule, AZ_RULE_REQUEST or AZ_RULE_NONE */
 	char msg[AZ_MSG_MAX];     /* "dockwarden: denied: RULE: FIELD ..." */
 	size_t n_warn;            /* warnings seen (may exceed AZ_WARN_MAX) */
 	int warn_rule[AZ_WARN_MAX];
 	char warn_msg[AZ_WARN_MAX][160];
 };
 
+/* What the plugin learnt of the dockerd it guards (GET /version); the
+ * rules never depend on it but for unversioned paths. */
+struct az_daemon_info {
+	bool known;
+	char version[32];  /* "26.1.5" */
+	char api_max[16];  /* "1.45": what an unversioned path means */
+};
+
+struct az_state_ops;
+struct az_jnode;
+
 struct az_ctx {
 	const struct dw_policy *pol;
 	const struct dw_authz_profile *prof;
+	const struct az_daemon_info *daemon; /* NULL: not known */
+	const struct az_state_ops *state;    /* NULL: objects cannot be inspected (denied) */
 	struct az_verdict *v;
+	/* while judging a borrowed object: what it is, for messages
+	 * ("exec into container web-1"), and how many were inspected */
+	const char *subject;
+	unsigned borrows, depth;
+	bool in_inspect;                     /* reading an inspect document, not a request */
+	const struct az_jnode *target;       /* the container the route acts on (NULL: none) */
 };
 
 void az_verdict_init(struct az_verdict *v);
 
-/* A violation of RULE; FMT describes the field ("HostConfig.Privileged is true"). */
+/* A violation of RULE; FMT describes the field ("HostConfig.Privileged is true").
+ * Inside a borrowed object the message reads "SUBJECT (DETAIL)". */
 void az_flag(struct az_ctx *c, enum dw_rule rule, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The request cannot be evaluated: deny regardless of rule modes. */

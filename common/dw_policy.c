@@ -23,6 +23,7 @@ static const char *const rule_names[DW_RULE_COUNT] = {
 	[DW_RULE_TRUSTED_REGISTRIES] = "trusted_registries",
 	[DW_RULE_ROOT_USER] = "root_user",
 	[DW_RULE_SECRETS_IN_ENV] = "secrets_in_env",
+	[DW_RULE_BUILDKIT] = "buildkit",
 };
 
 static const char *const mode_names[] = {

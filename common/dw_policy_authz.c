@@ -25,6 +25,7 @@ static const enum dw_mode default_modes[DW_RULE_COUNT] = {
 	[DW_RULE_TRUSTED_REGISTRIES] = DW_MODE_OFF,
 	[DW_RULE_ROOT_USER] = DW_MODE_WARN,
 	[DW_RULE_SECRETS_IN_ENV] = DW_MODE_WARN,
+	[DW_RULE_BUILDKIT] = DW_MODE_DENY,
 };
 
 static const char *const default_caps[] = { "CAP_NET_BIND_SERVICE", NULL };

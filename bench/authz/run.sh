@@ -6,9 +6,9 @@
 # 2. The plugin over its socket (azload, keep-alive) against the minimal
 #    allow-all C plugin (allowall.c), in interleaved rounds: p50 of one
 #    AuthZReq, AuthZReq/s with 4 client threads, p50 with a ~1 MiB body.
-# 3. A real dockerd, three side by side (no plugin / allow-all C plugin /
-#    dockwarden), measured in interleaved rounds: GET /containers/json and
-#    POST /containers/create medians and ratios.
+# 3. Real dockerds, per lane (BENCH_LANES, default bookworm trixie sid: see
+#    dockerd.sh): no plugin / allow-all / dockwarden side by side, create,
+#    GET, and exec, start and cp on an existing container, medians and ratios.
 # Decision logging is live (a private rsyslogd on /dev/log) as in production.
 # Every measurement is repeated ROUNDS times (>= 3); the table rows (six
 # tab-separated fields, see bench/README.md) carry the median over the rounds.
@@ -24,8 +24,6 @@ EVALS_BIG=${EVALS_BIG:-100} # ... 1 MiB body
 LAT=${LAT:-5000}           # AuthZReqs per round, 1 client
 SECS=${SECS:-3}            # seconds per round, 4 clients
 BIG=${BIG:-100}            # 1 MiB AuthZReqs per round
-GETS=${GETS:-1000}         # GET /containers/json per round and dockerd
-CREATES=${CREATES:-100}    # POST /containers/create per round and dockerd
 [ "$ROUNDS" -ge 3 ] || { echo "run.sh: ROUNDS must be at least 3 (medians)" >&2; exit 2; }
 
 dw_e2e_lock "$@"
@@ -108,29 +106,17 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 echo "dockwarden-authz after section 2: $(grep -E '^VmRSS' "/proc/$(cat "$T/dw.pid")/status")"
 
-echo "== 3. through dockerd: none vs allow-all vs dockwarden, $ROUNDS rounds"
-mkdir -p /etc/docker/plugins
-echo "unix://$T/aa.sock" >/etc/docker/plugins/dwt-authz-bench-allow.spec
-echo "unix://$T/dw.sock" >/etc/docker/plugins/dwt-authz-bench-dw.spec
-dw_on_exit "rm -f /etc/docker/plugins/dwt-authz-bench-allow.spec /etc/docker/plugins/dwt-authz-bench-dw.spec"
-declare -A ARGS=([none]="" [allowall]="--authorization-plugin=dwt-authz-bench-allow" [dockwarden]="--authorization-plugin=dwt-authz-bench-dw")
-root=$(mktemp -d /tmp/dwt-authz-rootfs.XXXXXX)
-dw_on_exit "rm -rf '$root'"
-mkdir -p "$root/bin"; cp /bin/busybox "$root/bin/"; ln -s busybox "$root/bin/true"; chmod 755 "$root"
-for k in none allowall dockwarden; do
-	# shellcheck disable=SC2086
-	dw_dockerd_start "$T/d-$k" ${ARGS[$k]}
-	tar -C "$root" -c . | docker import - dwt-bb >/dev/null
-done
-for r in $(seq 1 "$ROUNDS"); do
-	for k in none allowall dockwarden; do
-		sample "get-$k" p50_us "$LOAD" --socket "$T/d-$k/docker.sock" --request "$T/get.http" --count "$GETS"
-	done
-done
-for r in $(seq 1 "$ROUNDS"); do
-	for k in none allowall dockwarden; do
-		sample "create-$k" p50_us "$LOAD" --socket "$T/d-$k/docker.sock" --request "$T/create.http" --count "$CREATES" --expect 201
-	done
+echo "== 3. through dockerd, per lane (dockerd.sh): none vs allow-all vs dockwarden"
+for lane in ${BENCH_LANES:-bookworm trixie sid}; do
+	rc=0
+	"$HERE/dockerd.sh" "$B" "$lane" >"$T/lane-$lane.out" 2>&1 || rc=$?
+	cat "$T/lane-$lane.out"
+	if [ "$rc" = 77 ]; then
+		echo "lane $lane: not measured (its binaries cannot be fetched or run here)"
+	elif [ "$rc" != 0 ]; then
+		echo "lane $lane: FAILED (exit $rc)" >&2
+		exit 1
+	fi
 done
 echo "plugin log lines written: $(grep -c 'dockwarden-authz: ' "$T/syslog.log")"
 
@@ -144,11 +130,6 @@ for line in open(sys.argv[1]):
 m = {k: statistics.median(v) for k, v in s.items()}
 n = min(len(v) for v in s.values())
 
-print("%-24s %10s %10s %11s %18s %18s" % ("median latency (us)", "no plugin", "allow-all", "dockwarden",
-      "dockwarden/allow", "dockwarden/none"))
-for name, k in (("GET /containers/json", "get"), ("POST /containers/create", "create")):
-    v = [m[k + "-none"], m[k + "-allowall"], m[k + "-dockwarden"]]
-    print("%-24s %10.1f %10.1f %11.1f %18.3f %18.3f" % (name, v[0], v[1], v[2], v[2] / v[1], v[2] / v[0]))
 
 def row(name, value, unit, base_name=None, base=None, fmt="%.1f"):
     if base_name is None:
@@ -162,7 +143,4 @@ row("AuthZ decision in-process p50, 1 MiB body", m["eval-big"], "us/decision")
 row("AuthZReq round trip p50, 1 client", m["dw-lat"], "us/request", "allow-all plugin", m["aa-lat"])
 row("AuthZReq throughput, 4 clients", m["dw-rps"], "requests/s", "allow-all plugin", m["aa-rps"], "%.0f")
 row("AuthZReq round trip p50, 1 MiB body", m["dw-big"], "us/request", "allow-all plugin", m["aa-big"])
-for name, k in (("GET /containers/json", "get"), ("POST /containers/create", "create")):
-    row(name + " via dockerd, p50", m[k + "-dockwarden"], "us/request", "no plugin", m[k + "-none"])
-    row(name + " via dockerd, p50", m[k + "-dockwarden"], "us/request", "allow-all plugin", m[k + "-allowall"])
 PY

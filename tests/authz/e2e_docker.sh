@@ -11,6 +11,7 @@ PLUGIN=$(readlink -f "$1")
 . "$(dirname "$0")/../lib/e2e.sh"
 
 dw_e2e_lock "$@"
+dw_dockerd_lane # a lane that cannot run here is a SKIP before anything starts
 dw_tmpdir T
 SPEC=/etc/docker/plugins/dwt-authz-e2e.spec
 mkdir -p /etc/docker/plugins
@@ -20,7 +21,8 @@ mkdir -p /etc/docker/plugins
 dw_syslog_start "$T"
 dw_auditd_start "$T/audit"
 
-"$PLUGIN" --socket "$T/authz.sock" --policy "$T/no-policy.json" --foreground 2>"$T/authz.err" &
+"$PLUGIN" --socket "$T/authz.sock" --policy "$T/no-policy.json" --docker-socket "$T/d/docker.sock" \
+	--foreground 2>"$T/authz.err" &
 echo $! >"$T/authz.pid"
 dw_on_exit "_dw_kill_pidfile '$T/authz.pid'"
 dw_wait_for 10 test -S "$T/authz.sock" || dw_die "plugin did not start: $(cat "$T/authz.err")"
@@ -30,6 +32,10 @@ dw_on_exit "rm -f '$SPEC'"
 
 dw_dockerd_start "$T/d" --authorization-plugin=dwt-authz-e2e
 SOCK="$T/d/docker.sock"
+# The plugin asks dockerd its version once dockerd serves its API.
+api=$(docker version -f '{{.Server.APIVersion}}')
+dw_wait_for 15 grep -q "guarding dockerd .* (API $api) on $SOCK" "$T/authz.err" ||
+	dw_die "the plugin did not learn dockerd's version: $(cat "$T/authz.err")"
 dw_busybox_image dwt-bb
 # dw_busybox_image's rootfs top directory is 0700 (mktemp -d): non-root users
 # could not exec anything.  Re-import with a 0755 root.
@@ -53,7 +59,7 @@ no_container() {
 }
 pass=0
 ok() { pass=$((pass + 1)); dw_log "ok: $*"; }
-fail() { dw_die "$*"; }
+fail() { dw_log "plugin: $(tail -5 "$T/authz.err" 2>/dev/null)"; dw_die "$*"; }
 LIM=(--memory 64m --pids-limit 64)
 
 # --- ordinary work goes through ------------------------------------------------
@@ -75,6 +81,43 @@ docker run --rm "${LIM[@]}" --cap-add NET_BIND_SERVICE --security-opt no-new-pri
 ok "allowed options"
 docker update --memory 128m --memory-swap 256m dwt-ok >/dev/null || fail "update within limits denied"
 ok "update"
+docker cp "$T/data/f" dwt-ok:/tmp/f || fail "docker cp into a container denied"
+docker cp dwt-ok:/tmp/f "$T/cp-out" || fail "docker cp out of a container denied"
+[ "$(docker exec dwt-ok /bin/cat /tmp/f)" = hello ] && [ "$(cat "$T/cp-out")" = hello ] || fail "docker cp copied something else"
+ok "docker cp in and out"
+
+# docker build: the docker CLI 23 and later build with BuildKit (the buildx
+# plugin; docker-buildx is a separate package, not in these lanes) when it is
+# there; without it Debian's CLI falls back to the classic builder, saying so,
+# and DOCKER_BUILDKIT=1 makes it refuse.  The classic builder is what the
+# plugin can judge; BuildKit's endpoints it denies (raw checks below).
+cli_major=$(docker version --format '{{.Client.Version}}') cli_major=${cli_major%%.*}
+mkdir -p "$T/ctx"
+printf 'FROM dwt-bb\nRUN /bin/true\n' >"$T/Dockerfile"
+if [ "$cli_major" -ge 23 ]; then
+	if docker buildx version >/dev/null 2>&1; then
+		# a buildx plugin on the host: BuildKit's session is denied
+		out=$(docker build -q -t dwt-built -f "$T/Dockerfile" "$T/ctx" 2>&1) && fail "docker $cli_major build (BuildKit) allowed: $out"
+		grep -qF "$D buildkit:" <<<"$out" || fail "docker $cli_major build with buildx: $out"
+		ok "docker $cli_major build with buildx: denied (buildkit)"
+	else
+		out=$(docker build -q -t dwt-built-default -f "$T/Dockerfile" "$T/ctx" 2>&1) ||
+			fail "docker $cli_major build without buildx (classic fallback) denied: $out"
+		grep -qF 'legacy builder is deprecated' <<<"$out" ||
+			fail "docker $cli_major build without buildx did not say it fell back to the legacy builder: $out"
+		docker image inspect dwt-built-default >/dev/null || fail "docker $cli_major classic fallback made no image"
+		ok "docker $cli_major build without buildx: the classic builder, with its deprecation notice"
+		out=$(DOCKER_BUILDKIT=1 docker build -q -t dwt-built-bk -f "$T/Dockerfile" "$T/ctx" 2>&1) &&
+			fail "docker $cli_major DOCKER_BUILDKIT=1 build without buildx succeeded: $out"
+		grep -qi 'buildx component is missing or broken' <<<"$out" || fail "docker $cli_major DOCKER_BUILDKIT=1 build without buildx: $out"
+		! docker image inspect dwt-built-bk >/dev/null 2>&1 || fail "dockerd built dwt-built-bk"
+		ok "docker $cli_major DOCKER_BUILDKIT=1 build without buildx: refused by the CLI"
+	fi
+fi
+DOCKER_BUILDKIT=0 docker build -q -t dwt-built -f "$T/Dockerfile" "$T/ctx" >/dev/null 2>"$T/build.err" ||
+	fail "classic build denied: $(cat "$T/build.err")"
+docker image inspect dwt-built >/dev/null || fail "classic build made no image"
+ok "classic build"
 
 # --- the CLI: each denied class, and dockerd created nothing --------------------
 n=0
@@ -113,6 +156,11 @@ deny_run "$D resource_limits: HostConfig.PidsLimit is not set (a pids limit is r
 deny_run "$D resource_limits: HostConfig.OomKillDisable is true" "${LIM[@]}" --oom-kill-disable
 deny_run "$D resource_limits: HostConfig.CgroupParent is set" "${LIM[@]}" --cgroup-parent /
 
+out=$(DOCKER_BUILDKIT=0 docker build --network host -t dwt-built-host -f "$T/Dockerfile" "$T/ctx" 2>&1) &&
+	fail "classic build --network host allowed"
+grep -qF "authorization denied by plugin dwt-authz-e2e: $D host_namespaces: build networkmode is host" <<<"$out" || fail "build --network host: $out"
+! docker image inspect dwt-built-host >/dev/null 2>&1 || fail "dockerd built dwt-built-host"
+ok "denied: docker build --network host"
 out=$(docker volume create --driver local --opt type=none --opt o=bind --opt device=/etc dwt-evil 2>&1) &&
 	fail "volume with bind opts to /etc allowed"
 grep -qF "$D host_mounts: DriverOpts device /etc is a sensitive host path" <<<"$out" || fail "volume: $out"
@@ -213,10 +261,26 @@ raw 403 plugin-pull -X POST "${J[@]}" "http://d$V/plugins/pull?remote=example.co
 raw 403 build-network-host -X POST -H 'Content-Type: application/x-tar' "http://d$V/build?networkmode=host" --data-binary @/dev/null
 raw 403 build-form-encoded -X POST -H 'Content-Type: application/x-www-form-urlencoded' "http://d$V/build" --data-binary 'networkmode=host'
 raw 403 grpc -X POST "http://d/grpc" -H 'Upgrade: h2c' -H 'Connection: Upgrade'
+raw 403 buildkit-session -X POST "http://d$V/session" -H 'Upgrade: h2c' -H 'Connection: Upgrade'
+raw 403 buildkit-build -X POST -H 'Content-Type: application/x-tar' "http://d$V/build?version=2" --data-binary @/dev/null
 
 # API < 1.24: a start body is a HostConfig that replaces the created one.
-curl -sf --unix-socket "$SOCK" -X POST "${J[@]}" "http://d/v1.23/containers/create?name=dwt-old" \
-	--data-binary '{"Image":"dwt-bb","Cmd":["sleep","300"],'"$HC"'}' >/dev/null || fail "v1.23 create denied"
+# dockerd 25 and later refuse those versions themselves (after the plugin
+# allowed the request): the plugin must still deny the start bodies below, as
+# it cannot know which dockerd it is in front of.
+minapi=$(docker version --format '{{.Server.MinAPIVersion}}')
+old_create=/v1.23
+if [ "$minapi" != 1.12 ]; then
+	code=$(curl -s -o "$T/resp" -w '%{http_code}' --unix-socket "$SOCK" -X POST "${J[@]}" "http://d/v1.23/containers/create?name=dwt-old" \
+		--data-binary '{"Image":"dwt-bb","Cmd":["sleep","300"],'"$HC"'}')
+	[ "$code" = 400 ] && grep -qF "client version 1.23 is too old. Minimum supported API version is $minapi" "$T/resp" ||
+		fail "dockerd (min API $minapi) on a v1.23 create: HTTP $code $(head -c 300 "$T/resp")"
+	no_container dwt-old || fail "dockerd (min API $minapi) created dwt-old at v1.23"
+	ok "dockerd (min API $minapi) refuses a v1.23 create itself"
+	old_create=/v$minapi
+fi
+curl -sf --unix-socket "$SOCK" -X POST "${J[@]}" "http://d$old_create/containers/create?name=dwt-old" \
+	--data-binary '{"Image":"dwt-bb","Cmd":["sleep","300"],'"$HC"'}' >/dev/null || fail "$old_create create denied"
 RAW_CHECK_NAME= raw 403 v1.23-start-hostconfig -X POST "${J[@]}" "http://d/v1.23/containers/dwt-old/start" \
 	--data-binary '{"Privileged":true,"Binds":["/:/host"],'"$HC"'}'
 [ "$(docker inspect -f '{{.State.Running}} {{.HostConfig.Privileged}} {{len .HostConfig.Binds}}' dwt-old)" = "false false 0" ] ||

@@ -12,9 +12,16 @@
  *   envelope_raw  the whole AuthZReq text instead of one built from the above
  *   expect    "allow" | "warn" | "deny" | "bad-envelope" (the daemon answers Err)
  *   msg       for deny: the exact Msg; for warn: the exact first warning
+ *   daemon    what the plugin learnt of dockerd: {"version": "26.1.5", "api": "1.45"}
+ *             (default: not known)
+ *   objects   existing objects dockerd reports: {"containers": {NAME: INSPECT, ...},
+ *             "volumes": {NAME: INSPECT, ...}}; container "abc" (a plain container with
+ *             limits) exists unless given; anything else is missing (404)
+ *   dockerd_down  true: every inspect fails as if dockerd's socket were gone
  * "@TMP@" in a body is replaced by a scratch directory holding symlinks
  * link-etc -> /etc, link-root -> /, link-ok -> TMP/data (a plain directory).
  * The request goes through the same envelope decoding as the daemon's. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,8 +98,49 @@ static char *subst(const char *s, size_t len, size_t *outlen)
 	return out;
 }
 
+/* The objects of the case being run, as the state provider serves them. */
+struct case_state {
+	json_t *objects;
+	bool down;
+};
+
+static const char plain_container[] =
+	"{\"Id\":\"abc0123\",\"Name\":\"/abc\",\"Config\":{\"User\":\"1000\",\"Image\":\"busybox\"},"
+	"\"HostConfig\":{\"NetworkMode\":\"default\",\"Privileged\":false,\"Memory\":67108864,"
+	"\"PidsLimit\":64,\"Binds\":null,\"VolumesFrom\":null},\"Mounts\":[]}";
+
+static int case_inspect(void *arg, enum az_obj_kind kind, const char *name, size_t len,
+			char **json, size_t *jlen, char *why, size_t whysz)
+{
+	struct case_state *st = arg;
+	json_t *set = json_object_get(st->objects, kind == AZ_OBJ_CONTAINER ? "containers" : "volumes");
+	json_t *o;
+	char key[256];
+
+	if (st->down) {
+		snprintf(why, whysz, "Couldn't connect to server");
+		return -ECONNREFUSED;
+	}
+	snprintf(key, sizeof(key), "%.*s", (int)len, name);
+	o = json_object_get(set, key);
+	if (!o && kind == AZ_OBJ_CONTAINER && strcmp(key, "abc") == 0 &&
+	    !json_object_get(set, "abc")) {
+		*json = strdup(plain_container);
+		*jlen = strlen(plain_container);
+		return *json ? 0 : -ENOMEM;
+	}
+	if (!o)
+		return -ENOENT;
+	*json = json_dumps(o, JSON_COMPACT);
+	*jlen = *json ? strlen(*json) : 0;
+	return *json ? 0 : -ENOMEM;
+}
+
 static int run_case(json_t *tc, struct dw_policy *defpol, size_t lineno)
 {
+	struct case_state st = { .objects = json_object_get(tc, "objects"),
+				 .down = json_is_true(json_object_get(tc, "dockerd_down")) };
+	const struct az_state_ops ops = { .inspect = case_inspect, .arg = &st };
 	const char *name = json_string_value(json_object_get(tc, "name"));
 	const char *expect = json_string_value(json_object_get(tc, "expect"));
 	const char *msg = json_string_value(json_object_get(tc, "msg"));
@@ -101,6 +149,7 @@ static int run_case(json_t *tc, struct dw_policy *defpol, size_t lineno)
 	struct dw_policy *pol = defpol;
 	struct az_envelope e;
 	struct az_verdict v;
+	struct az_daemon_info daemon = { .known = false };
 	char *raw = NULL, *envtxt = NULL, why[160];
 	size_t rawlen = 0;
 	int fail = 0;
@@ -166,6 +215,16 @@ static int run_case(json_t *tc, struct dw_policy *defpol, size_t lineno)
 		fail = 1;
 		goto out;
 	}
+	if (json_is_object(json_object_get(tc, "daemon"))) {
+		json_t *d = json_object_get(tc, "daemon");
+		daemon.known = true;
+		const char *dv = json_string_value(json_object_get(d, "version"));
+		const char *da = json_string_value(json_object_get(d, "api"));
+		snprintf(daemon.version, sizeof(daemon.version), "%s", dv ? dv : "");
+		snprintf(daemon.api_max, sizeof(daemon.api_max), "%s", da ? da : "");
+		e.rq.daemon = &daemon;
+	}
+	e.rq.state = &ops;
 	az_evaluate(pol, &e.rq, &v, NULL, 0);
 	if (strcmp(expect, "deny") == 0) {
 		if (!v.deny || (msg && strcmp(msg, v.msg) != 0)) {

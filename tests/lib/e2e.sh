@@ -206,9 +206,53 @@ dw_auditd_stop() {
 }
 
 # --- dockerd: a private daemon --------------------------------------------------
+# Which Debian release's dockerd, containerd and docker CLI (DW_DOCKERD_LANE):
+# bookworm (default) is the host's own, from /usr; trixie and sid are unpacked
+# by scripts/fetch-dockerd under DW_DOCKERD_LANES_DIR/<lane>/root (fetched on
+# first use, a no-op after).  Every lane uses the host's runc: the newer
+# releases' runc needs a newer glibc than Debian 12's.
+_DW_LIB=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+DW_DOCKERD_LANE=${DW_DOCKERD_LANE:-bookworm}
+
+_DW_PATH=$PATH
+
+# dw_dockerd_lane [LANE]: make LANE's (default DW_DOCKERD_LANE's) binaries
+# first in PATH, for the dockerds started next and the docker CLI.  A lane
+# that cannot be fetched or whose binaries do not run here is a SKIP (one
+# line, exit 77), said before any daemon starts when a test calls this early.
+dw_dockerd_lane() {
+	local lane=${1:-$DW_DOCKERD_LANE} root= why
+	[ "${_DW_LANE_READY:-}" != "$lane" ] || return 0
+	case $lane in
+	bookworm) ;;
+	trixie | sid)
+		local lanes=${DW_DOCKERD_LANES_DIR:-$_DW_LIB/../../build/dockerd-lanes}
+		if ! why=$("$_DW_LIB/../../scripts/fetch-dockerd" "$lane" "$lanes/$lane" 2>&1); then
+			dw_log "SKIP: dockerd lane $lane cannot be fetched: $(tail -1 <<<"$why")"
+			exit 77
+		fi
+		root=$(readlink -f "$lanes/$lane/root")
+		;;
+	*) dw_die "dockerd lane $lane: not one of bookworm, trixie, sid" ;;
+	esac
+	export PATH="${root:+$root/usr/bin:$root/usr/sbin:}$_DW_PATH"
+	if [ -n "$root" ]; then
+		local b
+		for b in sbin/dockerd bin/docker bin/containerd; do
+			[ "$(command -v "${b#*/}")" = "$root/usr/$b" ] || dw_die "lane $lane: ${b#*/} is $(command -v "${b#*/}"), not $root/usr/$b"
+			if ! why=$("$root/usr/$b" --version 2>&1); then
+				dw_log "SKIP: dockerd lane $lane: its ${b#*/} does not run here: $(head -1 <<<"$why")"
+				exit 77
+			fi
+		done
+	fi
+	DW_DOCKERD_LANE=$lane _DW_LANE_READY=$lane
+}
+
 # dw_dockerd_start DIR [EXTRA DOCKERD ARGS...]; exports DOCKER_HOST.
 dw_dockerd_start() {
 	local dir=$1; shift
+	dw_dockerd_lane
 	mkdir -p "$dir"
 	echo '{}' >"$dir/daemon.json"
 	# dockerd consults every legacy plugin on the host when it looks a volume
@@ -224,7 +268,11 @@ dw_dockerd_start() {
 	echo $! >"$dir/dockerd.ownpid"
 	dw_on_exit "dw_dockerd_stop '$dir'"
 	export DOCKER_HOST="unix://$dir/docker.sock"
-	dw_wait_for 60 docker version || dw_die "dockerd did not start: $(tail -5 "$dir/dockerd.log")"
+	# the CLI's own config (contexts, plugins) private too: not root's ~/.docker
+	export DOCKER_CONFIG="$dir/cli"
+	dw_wait_for 60 docker version ||
+		dw_die "dockerd did not start: $(tail -5 "$dir/dockerd.log"); docker version: $(docker version 2>&1 | tail -2)"
+	dw_log "dockerd lane $DW_DOCKERD_LANE: $(docker version --format 'dockerd {{.Server.Version}} (API {{.Server.APIVersion}}, min {{.Server.MinAPIVersion}}), docker CLI {{.Client.Version}} (API {{.Client.APIVersion}})' 2>&1 | head -1)"
 }
 dw_dockerd_stop() {
 	local dir=$1

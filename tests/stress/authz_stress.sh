@@ -14,6 +14,7 @@ here=$(dirname "$(readlink -f "$0")")
 . "$here/../lib/e2e.sh"
 
 dw_e2e_lock "$@"
+dw_dockerd_lane # a lane that cannot run here is a SKIP before anything starts
 dw_tmpdir T
 SPEC=/etc/docker/plugins/dwt-authz-stress.spec
 mkdir -p /etc/docker/plugins

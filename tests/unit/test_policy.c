@@ -97,6 +97,7 @@ static void test_defaults(void)
 	CHECK_EQ_INT(p->authz.rules[DW_RULE_TRUSTED_REGISTRIES], DW_MODE_OFF);
 	CHECK_EQ_INT(p->authz.rules[DW_RULE_ROOT_USER], DW_MODE_WARN);
 	CHECK_EQ_INT(p->authz.rules[DW_RULE_SECRETS_IN_ENV], DW_MODE_WARN);
+	CHECK_EQ_INT(p->authz.rules[DW_RULE_BUILDKIT], DW_MODE_DENY);
 	CHECK_EQ_INT(p->authz.allowed_capabilities.n, 1);
 	CHECK(dw_strv_contains(&p->authz.allowed_capabilities, "CAP_NET_BIND_SERVICE"));
 	CHECK_EQ_INT(p->authz.allowed_sysctls.n, 0);

@@ -1,0 +1,41 @@
+/* az_inspect.h - judge existing containers and volumes by the plugin's rules.
+ *
+ * The input is dockerd's own document (GET /containers/{id}/json, GET
+ * /volumes/{name}).  Two uses, one evaluation: `dockwarden doctor` wants the
+ * answer the plugin would give were the object created now (every rule),
+ * and the plugin judges what a request borrows from an object (the
+ * host-escaping rules only: exec into a container without a memory limit
+ * escapes nothing).  Messages are a denial's ("dockwarden: denied: RULE: ..."). */
+#ifndef AZ_INSPECT_H
+#define AZ_INSPECT_H
+
+#include <stddef.h>
+
+#include "az_json.h"
+#include "az_verdict.h"
+#include "dw_policy.h"
+
+enum az_judge_scope {
+	AZ_JUDGE_MOUNTS, /* its effective mounts only: what VolumesFrom takes from it */
+	AZ_JUDGE_HOST,  /* host-escaping settings: privileges, namespaces, mounts, devices */
+	AZ_JUDGE_ALL,   /* also required limits, root user, secrets in env, registries */
+};
+
+/* A container inspect document (JSON, LEN bytes, need not be NUL-terminated)
+ * for USER's profile (NULL or "" = the default).  Never fails: a document
+ * that cannot be read is a deny of rule "request".  STATE (may be NULL)
+ * inspects the volumes its MountPoints name; without it they are not judged
+ * here (doctor judges every volume itself). */
+void az_judge_container(const struct dw_policy *pol, const char *user, const char *json,
+			size_t len, enum az_judge_scope scope, const struct az_state_ops *state,
+			struct az_verdict *v);
+/* A volume inspect document: a local-driver volume's Options (a bind of a
+ * sensitive host path, an overlay of one, a host device). */
+void az_judge_volume(const struct dw_policy *pol, const char *user, const char *json,
+		     size_t len, struct az_verdict *v);
+
+/* The same on parsed documents, reporting through C. */
+void az_judge_container_doc(struct az_ctx *c, az_jv root, enum az_judge_scope scope);
+void az_judge_volume_doc(struct az_ctx *c, az_jv root);
+
+#endif

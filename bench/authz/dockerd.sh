@@ -1,0 +1,117 @@
+#!/bin/bash
+# dockerd.sh BUILD_DIR LANE - dockwarden-authz through one real dockerd (root; not a test).
+#
+# Three dockerds of LANE (bookworm, trixie, sid: tests/lib/e2e.sh) side by
+# side: no plugin, the minimal allow-all C plugin (allowall.c), dockwarden
+# (asking its dockerd about the objects requests borrow).  In interleaved
+# rounds, the median of raw API calls (azload, keep-alive on dockerd's
+# socket): GET /containers/json, POST /containers/create, and three calls on
+# an existing running container that dockwarden judges by that container's
+# configuration: exec create, start (304: already running), docker cp's PUT
+# /archive.  Prints the table rows (bench/README.md) named with the lane.
+set -euo pipefail
+B=$(readlink -f "${1:?usage: dockerd.sh BUILD_DIR LANE}")
+export DW_DOCKERD_LANE=${2:?usage: dockerd.sh BUILD_DIR LANE}
+HERE=$(dirname "$(readlink -f "$0")")
+. "$HERE/../../tests/lib/e2e.sh"
+AZ=$B/authz-plugin/dockwarden-authz
+LOAD=$B/bench/authz/azload
+ROUNDS=${ROUNDS:-5}
+GETS=${GETS:-1000}
+CREATES=${CREATES:-100}
+CALLS=${CALLS:-300}
+[ "$ROUNDS" -ge 3 ] || { echo "dockerd.sh: ROUNDS must be at least 3 (medians)" >&2; exit 2; }
+
+dw_e2e_lock "$@"
+dw_tmpdir T
+dw_dockerd_lane
+lane=$DW_DOCKERD_LANE
+
+"$AZ" --socket "$T/dw.sock" --policy "$T/none.json" --docker-socket "$T/d-dockwarden/docker.sock" \
+	--foreground 2>"$T/dw.err" &
+echo $! >"$T/dw.pid"
+dw_on_exit "_dw_kill_pidfile '$T/dw.pid'"
+"$B/bench/authz/allowall" "$T/aa.sock" &
+echo $! >"$T/aa.pid"
+dw_on_exit "_dw_kill_pidfile '$T/aa.pid'"
+dw_wait_for 10 test -S "$T/dw.sock"
+dw_wait_for 10 test -S "$T/aa.sock"
+mkdir -p /etc/docker/plugins
+sa=dwt-bench-$lane-allow sd=dwt-bench-$lane-dw
+echo "unix://$T/aa.sock" >"/etc/docker/plugins/$sa.spec"
+echo "unix://$T/dw.sock" >"/etc/docker/plugins/$sd.spec"
+dw_on_exit "rm -f /etc/docker/plugins/$sa.spec /etc/docker/plugins/$sd.spec"
+declare -A ARGS=([none]="" [allowall]="--authorization-plugin=$sa" [dockwarden]="--authorization-plugin=$sd")
+root=$(mktemp -d /tmp/dwt-authz-rootfs.XXXXXX)
+dw_on_exit "rm -rf '$root'"
+mkdir -p "$root/bin" "$root/tmp"; cp /bin/busybox "$root/bin/"
+for c in true sleep sh; do ln -s busybox "$root/bin/$c"; done
+chmod 755 "$root"
+for k in none allowall dockwarden; do
+	# shellcheck disable=SC2086
+	dw_dockerd_start "$T/d-$k" ${ARGS[$k]}
+	tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' - dwt-bb >/dev/null
+	docker run -d --name dwt-bench --memory 64m --pids-limit 64 --user 1000 dwt-bb /bin/sleep 3600 >/dev/null
+done
+api=$(docker version -f '{{.Server.APIVersion}}')
+server=$(docker version -f '{{.Server.Version}}')
+
+python3 - "$T" "$api" <<'PY'
+import io, json, sys, tarfile
+t, api = sys.argv[1], sys.argv[2]
+def req(name, method, path, body=b"", ctype=None):
+    h = "%s /v%s%s HTTP/1.1\r\nHost: d\r\n" % (method, api, path)
+    if ctype:
+        h += "Content-Type: %s\r\n" % ctype
+    if method in ("POST", "PUT"):
+        h += "Content-Length: %d\r\n" % len(body)
+    open("%s/%s.http" % (t, name), "wb").write(h.encode() + b"\r\n" + body)
+req("get", "GET", "/containers/json")
+req("create", "POST", "/containers/create", json.dumps({"Image": "dwt-bb", "User": "1000",
+    "Cmd": ["/bin/true"], "HostConfig": {"Memory": 67108864, "PidsLimit": 64}}).encode(), "application/json")
+req("exec", "POST", "/containers/dwt-bench/exec", json.dumps({"Cmd": ["/bin/true"], "User": "1000"}).encode(),
+    "application/json")
+req("start", "POST", "/containers/dwt-bench/start")
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode="w") as tf:
+    data = b"hello\n"
+    ti = tarfile.TarInfo("f")
+    ti.size = len(data)
+    tf.addfile(ti, io.BytesIO(data))
+req("cp", "PUT", "/containers/dwt-bench/archive?path=/tmp", buf.getvalue(), "application/x-tar")
+PY
+
+: >"$T/samples"
+sample() { # KEY DAEMON REQUEST COUNT EXPECT
+	local out
+	out=$("$LOAD" --socket "$T/d-$2/docker.sock" --request "$T/$3.http" --count "$4" --expect "$5")
+	printf '  %-10s %-10s %s\n' "$1" "$2" "$out"
+	printf '%s-%s %s\n' "$1" "$2" "$(python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["p50_us"])' <<<"$out")" >>"$T/samples"
+}
+echo "== dockerd $server (API $api), lane $lane, $ROUNDS rounds"
+for r in $(seq 1 "$ROUNDS"); do
+	for k in none allowall dockwarden; do
+		sample get "$k" get "$GETS" 200
+		sample create "$k" create "$CREATES" 201
+		sample exec "$k" exec "$CALLS" 201
+		sample start "$k" start "$CALLS" 304
+		sample cp "$k" cp "$CALLS" 200
+	done
+done
+grep -q "guarding dockerd" "$T/dw.err" || { echo "dockwarden never learnt its dockerd: $(cat "$T/dw.err")" >&2; exit 1; }
+
+python3 - "$T/samples" "$lane" "$server" <<'PY'
+import collections, statistics, sys
+s = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    k, v = line.split()
+    s[k].append(float(v))
+m = {k: statistics.median(v) for k, v in s.items()}
+lane, server = sys.argv[2], sys.argv[3]
+for name, k in (("GET /containers/json", "get"), ("POST /containers/create", "create"),
+                ("exec create on a container", "exec"), ("start (running) of a container", "start"),
+                ("docker cp (PUT archive) into a container", "cp")):
+    v, a = m[k + "-dockwarden"], m[k + "-allowall"]
+    print("\t".join(("%s via dockerd %s (%s), p50" % (name, server, lane), "%.1f" % v, "us/request",
+                     "allow-all plugin", "%.1f" % a, "%.2f" % (v / a))))
+PY
