@@ -226,7 +226,10 @@ _dw_auditd_suspend_host() {
 	if command -v systemctl >/dev/null && grep -q '/auditd\.service$' "/proc/$pid/cgroup" 2>/dev/null; then
 		unit=auditd.service
 	fi
-	dw_log "an auditd is running (pid $pid${unit:+, systemd's $unit}, $(grep -vc '^No rules$' "$dir/host-auditd.rules") rules): stopping it for this run; it is started again afterwards ${unit:+by systemd }${unit:-as $(tr '\n' ' ' <"$dir/host-auditd.cmdline")}and its rules checked; until then the host's audit events go to the private auditd's log ($dir)"
+	local how nrules
+	nrules=$(grep -vc '^No rules$' "$dir/host-auditd.rules" || true)
+	if [ -n "$unit" ]; then how="by systemd ($unit)"; else how="as: $(tr '\n' ' ' <"$dir/host-auditd.cmdline")"; fi
+	dw_log "an auditd is running (pid $pid, $nrules rules): stopping it for this run; it is started again afterwards $how and its rules checked; until then the host's audit events go to the private auditd's log ($dir)"
 	kill -TERM "$pid"
 	local i
 	for i in $(seq 1 100); do
@@ -236,28 +239,36 @@ _dw_auditd_suspend_host() {
 	! kill -0 "$pid" 2>/dev/null || dw_die "the host's auditd (pid $pid) did not stop on SIGTERM"
 	dw_on_exit "_dw_auditd_resume_host '$dir' '$unit'"
 }
+# Runs as a cleanup: a failure sets _dw_run_cleanups's rc (bash's dynamic
+# scope), so a run that could not give the host its auditd back fails.
 _dw_auditd_resume_host() {
 	local dir=$1 unit=$2 cmd
 	if [ -n "$unit" ]; then
-		systemctl start "$unit" || dw_log "FAIL: systemctl start $unit failed: the host's auditd is not running"
+		systemctl start "$unit" || dw_log "FAIL: systemctl start $unit failed"
 	else
 		mapfile -t cmd <"$dir/host-auditd.cmdline"
 		setsid "${cmd[@]}" </dev/null >/dev/null 2>&1 &
 	fi
 	if ! dw_wait_for 20 _dw_auditd_any_registered; then
 		dw_log "FAIL: the host's auditd did not come back ($(tr '\n' ' ' <"$dir/host-auditd.cmdline"))"
+		rc=1
 		return 1
 	fi
 	auditctl -l >"$dir/host-auditd.rules.after"
 	if ! cmp -s "$dir/host-auditd.rules" "$dir/host-auditd.rules.after"; then
-		dw_log "the host's audit rules changed while it was stopped: reloading the saved ones"
+		dw_log "the host's audit rules changed while it was stopped: loading the saved ones again"
 		auditctl -D >/dev/null
-		grep -v '^No rules$' "$dir/host-auditd.rules" | auditctl -R /dev/stdin >/dev/null 2>&1 || true
+		grep -v '^No rules$' "$dir/host-auditd.rules" >"$dir/host-auditd.reload" || true
+		chmod 0600 "$dir/host-auditd.reload"
+		[ ! -s "$dir/host-auditd.reload" ] || auditctl -R "$dir/host-auditd.reload" >"$dir/host-auditd.reload.out" 2>&1 || true
 		auditctl -l >"$dir/host-auditd.rules.after"
-		cmp -s "$dir/host-auditd.rules" "$dir/host-auditd.rules.after" ||
-			{ dw_log "FAIL: the host's audit rules could not be restored: $(diff "$dir/host-auditd.rules" "$dir/host-auditd.rules.after" | head -5)"; return 1; }
+		if ! cmp -s "$dir/host-auditd.rules" "$dir/host-auditd.rules.after"; then
+			dw_log "FAIL: the host's audit rules could not be restored: $(diff "$dir/host-auditd.rules" "$dir/host-auditd.rules.after" | head -5 | tr '\n' ' ') $(head -3 "$dir/host-auditd.reload.out" 2>/dev/null)"
+			rc=1
+			return 1
+		fi
 	fi
-	dw_log "the host's auditd runs again (pid $(auditctl -s | awk '$1 == "pid" {print $2}')), its $(grep -vc '^No rules$' "$dir/host-auditd.rules") rules as before"
+	dw_log "the host's auditd runs again (pid $(auditctl -s | awk '$1 == "pid" {print $2}')), its rules as before"
 }
 _dw_auditd_any_registered() {
 	local p
