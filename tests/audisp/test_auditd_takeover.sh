@@ -48,7 +48,16 @@ was_enabled=$(auditctl -s | awk '$1 == "enabled" {print $2}')
 auditd -n -c "$H" >"$H/auditd.out" 2>&1 &
 # Whatever happens below, the "host" auditd (whichever pid it has by then)
 # and its rule go at the end, and the kernel's enabled flag is put back.
-dw_on_exit "pkill -TERM -f '^auditd -n -c $H\$'; auditctl -W '$T/watched' -p wa -k dwt_host >/dev/null 2>&1; auditctl -e '${was_enabled:-0}' >/dev/null 2>&1"
+# It has stopped before the lock is released: the next test must not find it.
+stop_host() {
+	local p
+	for p in $(pgrep -f "^auditd -n -c $H\$"); do
+		kill -TERM "$p" 2>/dev/null || continue
+		dw_wait_for 10 bash -c "! kill -0 $p" || kill -KILL "$p" 2>/dev/null
+	done
+	dw_wait_for 5 bash -c "! pgrep -f '^auditd -n -c $H\$'" || true
+}
+dw_on_exit "stop_host; auditctl -W '$T/watched' -p wa -k dwt_host >/dev/null 2>&1; auditctl -e '${was_enabled:-0}' >/dev/null 2>&1"
 registered() { [ "$(auditctl -s | awk '$1 == "pid" {print $2}')" = "$(pgrep -f -o "^auditd -n -c $H\$")" ]; }
 dw_wait_for 20 registered || dw_die "the host auditd did not start: $(tail -3 "$H/auditd.out")"
 auditctl -e 1 >/dev/null
