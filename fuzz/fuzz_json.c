@@ -1,6 +1,6 @@
 /* fuzz_json.c - libFuzzer target: az_json against jansson, differentially.
  *
- * authz-plugin/az_json.c replaced jansson on the plugin's hot path and
+ * authz-plugin/decode/az_json.c replaced jansson on the plugin's hot path and
  * promises to accept exactly what jansson accepts with
  * JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, and to read the same values.
  * Any input where the two disagree (one accepts, the other refuses, or the

@@ -84,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dw_pam_authinfo_parse(info, &auth);
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1)
-			dw_pam_authinfo_set_current(&auth, sshconn == NULL);
+			dw_pam_authinfo_set_current(&auth, sshconn == NULL, rhost == NULL);
 		must_be_terminated(auth.summary, sizeof(auth.summary));
 
 		memset(&f, 0, sizeof(f));
@@ -94,6 +94,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		f.trusted_user = true;
 		f.origin = &origin;
 		f.auth = &auth;
+		/* the input decides which stack evidence there is */
+		f.auth_hook_ok = rhost == NULL;
+		f.session_check_ok = info != NULL && info[0] == 'p';
+		f.stack_missing = "";
+		dw_pam_decide_session(&f, &d);
+		must_be_terminated(d.reason, sizeof(d.reason));
+		if (d.verdict == DW_PAM_ALLOW && !(auth.valid && (auth.methods & DW_AUTH_PUBLICKEY)))
+			abort(); /* a session is confirmed only with a key on record */
 		dw_pam_decide(&f, &d);
 		must_be_terminated(d.reason, sizeof(d.reason));
 		if (d.verdict == DW_PAM_DENY && (d.rule == NULL || d.rule[0] == '\0'))

@@ -1,4 +1,5 @@
-/* pam_args.c - the module arguments of a PAM stack line: policy=FILE, debug.
+/* pam_args.c - the module arguments of a PAM stack line: policy=FILE,
+ * pamdir=DIR, debug.
  *
  * An argument we do not understand is a configuration mistake by the admin;
  * silently ignoring it could mean running with a policy they did not intend,
@@ -12,18 +13,43 @@
 
 static void set_error(struct dw_pam_args *args, const char *what, const char *arg)
 {
+	if (args->status < 0)
+		return;  /* the first bad argument is the one to report */
 	args->status = -EINVAL;
 	/* %.64s: an argument is admin input, but keep the sentence bounded. */
 	snprintf(args->why, sizeof(args->why), "%s: \"%.64s\"", what, arg);
 }
 
+/* KEY=PATH with A being KEY=...: an absolute path into OUT (OUTSZ bytes).
+ * Returns false when A is not KEY=... at all. */
+static bool path_arg(struct dw_pam_args *args, const char *a, size_t len, const char *key,
+		     char *out, size_t outsz)
+{
+	size_t klen = strlen(key), plen;
+	const char *path;
+
+	if (len < klen || memcmp(a, key, klen) != 0)
+		return false;
+	path = a + klen;
+	plen = len - klen;
+	if (plen == 0 || path[0] != '/') {
+		set_error(args, "needs an absolute path", a);
+	} else if (plen >= outsz) {
+		set_error(args, "path too long", a);
+	} else {
+		memcpy(out, path, plen);
+		out[plen] = '\0';
+	}
+	return true;
+}
+
 void dw_pam_args_parse(int argc, const char **argv, struct dw_pam_args *args)
 {
-	static const char policy_key[] = "policy=";
 	int i;
 
 	memset(args, 0, sizeof(*args));
 	snprintf(args->policy, sizeof(args->policy), "%s", DW_DEFAULT_POLICY);
+	snprintf(args->pamdir, sizeof(args->pamdir), "%s", DW_PAM_DEFAULT_PAMDIR);
 
 	for (i = 0; argv != NULL && i < argc; i++) {
 		const char *a = argv[i];
@@ -31,24 +57,14 @@ void dw_pam_args_parse(int argc, const char **argv, struct dw_pam_args *args)
 
 		if (a == NULL)
 			continue;
-		len = strnlen(a, DW_PAM_PATH_MAX + sizeof(policy_key));
-		if (len == 5 && memcmp(a, "debug", 5) == 0) {
+		len = strnlen(a, DW_PAM_PATH_MAX + 16);
+		if (len == 5 && memcmp(a, "debug", 5) == 0)
 			args->debug = true;
-		} else if (len >= sizeof(policy_key) - 1 &&
-			   memcmp(a, policy_key, sizeof(policy_key) - 1) == 0) {
-			const char *path = a + sizeof(policy_key) - 1;
-			size_t plen = len - (sizeof(policy_key) - 1);
-
-			if (plen == 0 || path[0] != '/')
-				set_error(args, "policy= needs an absolute path", a);
-			else if (plen >= sizeof(args->policy))
-				set_error(args, "policy= path too long", a);
-			else {
-				memcpy(args->policy, path, plen);
-				args->policy[plen] = '\0';
-			}
-		} else {
+		else if (path_arg(args, a, len, "policy=", args->policy, sizeof(args->policy)))
+			continue;
+		else if (path_arg(args, a, len, "pamdir=", args->pamdir, sizeof(args->pamdir)))
+			continue;
+		else
 			set_error(args, "unknown module argument", a);
-		}
 	}
 }

@@ -18,8 +18,14 @@
  * empty for an ordinary one-method login.  The current method therefore
  * comes from the PAM handle itself: sshd's password and keyboard-interactive
  * methods run pam_authenticate() on this very handle (pam_sm_authenticate of
- * this module leaves a marker; pam_unix leaves PAM_AUTHTOK), its publickey
- * method does not.  See dw_pam_authinfo_set_current().
+ * this module leaves a marker), its publickey method does not.  No marker is
+ * evidence of a key only when the auth line is known to be in the stack and
+ * reached (dw_pamstack); PAM_AUTHTOK is no evidence at all, libpam clears it
+ * when pam_authenticate() returns.  At session open (do_pam_session) sshd
+ * exposes the complete list, the method that finished the login included.
+ * ExposeAuthInfo plays no part: it only writes the list to a file for the
+ * user's session (session.c); the PAM variable is always set (auth-pam.c
+ * expose_authinfo, OpenSSH 9.2 and 10.0 alike).  See dw_pam_authinfo_set_current().
  * Only method names are used; the key material is never logged. */
 #include <stdio.h>
 #include <string.h>
@@ -72,6 +78,7 @@ static void summary_add(char *summary, size_t sz, const char *name, size_t len)
 void dw_pam_authinfo_parse(const char *info, struct dw_pam_authinfo *out)
 {
 	size_t len, pos = 0;
+	unsigned int prev = 0;  /* bits of the line before the current one */
 
 	memset(out, 0, sizeof(*out));
 	if (info == NULL) {
@@ -90,7 +97,7 @@ void dw_pam_authinfo_parse(const char *info, struct dw_pam_authinfo *out)
 		const char *nl = memchr(line, '\n', len - pos);
 		size_t llen = nl != NULL ? (size_t)(nl - line) : len - pos;
 		size_t mlen = 0, k;
-		bool matched = false;
+		unsigned int bit = DW_AUTH_OTHER;
 
 		pos += llen + (nl != NULL ? 1 : 0);
 		if (llen == 0)
@@ -112,13 +119,13 @@ void dw_pam_authinfo_parse(const char *info, struct dw_pam_authinfo *out)
 		for (k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
 			if (strnlen(known[k].name, sizeof(known[k].name)) == mlen &&
 			    memcmp(known[k].name, line, mlen) == 0) {
-				out->methods |= known[k].bit;
-				matched = true;
+				bit = known[k].bit;
 				break;
 			}
 		}
-		if (!matched)
-			out->methods |= DW_AUTH_OTHER;
+		out->methods |= bit;
+		out->earlier |= prev;
+		prev = bit;
 		summary_add(out->summary, sizeof(out->summary), line, mlen);
 	}
 	if (!out->valid)
@@ -127,7 +134,8 @@ void dw_pam_authinfo_parse(const char *info, struct dw_pam_authinfo *out)
 		strcpy(out->summary, "none");
 }
 
-void dw_pam_authinfo_set_current(struct dw_pam_authinfo *a, bool pam_authenticated)
+void dw_pam_authinfo_set_current(struct dw_pam_authinfo *a, bool pam_authenticated,
+				 bool no_pam_is_key)
 {
 	const char *cur;
 	size_t len;
@@ -141,8 +149,10 @@ void dw_pam_authinfo_set_current(struct dw_pam_authinfo *a, bool pam_authenticat
 		return;
 	}
 	/* sshd: its methods without PAM auth are publickey and, when an admin
-	 * enables them, hostbased and gssapi (named "publickey" here too). */
-	cur = pam_authenticated ? "pam-auth" : "publickey";
+	 * enables them, hostbased and gssapi (named "publickey" here too; the
+	 * session line sees the real name).  Without the auth hook in the
+	 * stack, "no PAM auth seen" proves nothing: the method is unknown. */
+	cur = pam_authenticated ? "pam-auth" : no_pam_is_key ? "publickey" : "unknown";
 	if (strcmp(a->summary, "none") == 0)
 		a->summary[0] = '\0';
 	len = strlen(cur);

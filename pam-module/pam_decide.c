@@ -13,10 +13,19 @@
  *   origin     PAM_RHOST / SSH_CONNECTION malformed or contradictory -> deny
  *   hostname   host name origin, not resolvable or resolution disabled -> deny
  *   network    client address outside trusted.networks -> deny
- *   publickey  remote login not by key: no SSH_AUTH_INFO_0 (not sshd), a
- *              malformed one, or PAM authentication (password/keyboard-
- *              interactive) ran for the current method   -> deny
+ *   publickey  remote login without positive evidence of a key: no
+ *              SSH_AUTH_INFO_0 (not sshd), a malformed one, PAM
+ *              authentication (password/keyboard-interactive) ran for the
+ *              current method, or nothing tells (no auth hook and no
+ *              session check in the stack)                -> deny
+ *   deferred   no auth hook, but an enforced session line: allowed for now,
+ *              dw_pam_decide_session() decides             -> defer
  *   trusted_user / trusted_group                    -> allow
+ *
+ * Evidence of a key, in the account phase: SSH_AUTH_INFO_0 lists publickey
+ * (a method completed before this one), or no PAM authentication ran in
+ * this handle although the auth hook is in the stack and always reached
+ * after a successful one.  At session open: SSH_AUTH_INFO_0, now complete.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -99,6 +108,8 @@ static int check_origin(const struct dw_pam_facts *f, struct dw_pam_decision *d)
 	return -1;
 }
 
+/* 0: a key login (or keys not required), 1: defer to the session line,
+ * -1: denied (D filled in). */
 static int check_method(const struct dw_pam_facts *f, struct dw_pam_decision *d)
 {
 	const struct dw_pam_authinfo *a = f->auth;
@@ -118,16 +129,29 @@ static int check_method(const struct dw_pam_facts *f, struct dw_pam_decision *d)
 	/* A key listed for an earlier step (AuthenticationMethods) counts. */
 	if (a->methods & DW_AUTH_PUBLICKEY)
 		return 0;
-	/* The current method went through PAM authentication: a password or
-	 * keyboard-interactive, not a key. */
+	/* PAM authentication ran in this handle: the current method was a
+	 * password or keyboard-interactive - unless an earlier step of
+	 * AuthenticationMethods was one of those (password,publickey): then
+	 * the marker may be that step's, and only the session can tell. */
+	if (a->pam_authenticated && (a->methods & (DW_AUTH_PASSWORD | DW_AUTH_KBDINT)) &&
+	    f->session_check_ok)
+		return 1;
 	if (a->pam_authenticated) {
 		verdict(d, DW_PAM_DENY, "publickey", false,
 			"authenticated by %s (password or keyboard-interactive through PAM), "
 			"pam.require_publickey needs publickey", a->summary);
 		return -1;
 	}
-	/* sshd accepted a method without PAM authentication: publickey. */
-	return 0;
+	/* No PAM authentication seen: a key only if the hook would have seen it. */
+	if (f->auth_hook_ok)
+		return 0;
+	if (f->session_check_ok)
+		return 1;
+	verdict(d, DW_PAM_DENY, "publickey", false,
+		"no evidence of a key login (pam.require_publickey): %s",
+		f->stack_missing != NULL && f->stack_missing[0] != '\0' ? f->stack_missing :
+		"the PAM stack has neither the auth nor the session line");
+	return -1;
 }
 
 void dw_pam_decide(const struct dw_pam_facts *f, struct dw_pam_decision *d)
@@ -168,8 +192,17 @@ void dw_pam_decide(const struct dw_pam_facts *f, struct dw_pam_decision *d)
 	}
 	if (check_origin(f, d) < 0)
 		return;
-	if (check_method(f, d) < 0)
+	switch (check_method(f, d)) {
+	case -1:
 		return;
+	case 1:
+		verdict(d, DW_PAM_DEFER, "deferred", false,
+			"the account phase cannot tell the method; the session line checks that sshd "
+			"recorded a publickey one");
+		return;
+	default:
+		break;
+	}
 	if (f->trusted_user)
 		verdict(d, DW_PAM_ALLOW, "trusted_user", false, "trusted user, origin %s, method %s",
 			f->origin->text, f->auth != NULL ? f->auth->summary : "none");
@@ -178,4 +211,45 @@ void dw_pam_decide(const struct dw_pam_facts *f, struct dw_pam_decision *d)
 			"member of trusted group %s, origin %s, method %s",
 			f->trusted_group_name != NULL ? f->trusted_group_name : "?",
 			f->origin->text, f->auth != NULL ? f->auth->summary : "none");
+}
+
+void dw_pam_decide_session(const struct dw_pam_facts *f, struct dw_pam_decision *d)
+{
+	const struct dw_pam_authinfo *a = f->auth;
+
+	memset(d, 0, sizeof(*d));
+	/* Only a guarded sshd login the account phase let through under
+	 * require_publickey is checked again; everything else was decided
+	 * (and logged) there.  Without an enforcing session line a refusal
+	 * here would not hold, so it is not claimed. */
+	if (f->guarded_status != 0 || !f->guarded || f->policy == NULL || f->policy_status < 0 ||
+	    !f->policy->pam.require_publickey || f->origin == NULL ||
+	    f->origin->kind == DW_ORIGIN_LOCAL || a == NULL || !a->present ||
+	    !f->session_check_ok) {
+		verdict(d, DW_PAM_IGNORE, "session", false, "nothing to check at session open");
+		return;
+	}
+	if (!a->valid) {
+		verdict(d, DW_PAM_DENY, "publickey", false,
+			"SSH_AUTH_INFO_0 is malformed at session open");
+		return;
+	}
+	if (!(a->methods & DW_AUTH_PUBLICKEY)) {
+		verdict(d, DW_PAM_DENY, "publickey", false,
+			"sshd recorded %s for this login, pam.require_publickey needs publickey",
+			a->summary);
+		return;
+	}
+	/* The account phase saw the earlier methods only.  It deferred when
+	 * they held no key and either there is no auth hook or one of them went
+	 * through PAM (its marker hides whether the last one did): the key is
+	 * then the last method, and this is the decision to log. */
+	if (!(a->earlier & DW_AUTH_PUBLICKEY) &&
+	    (!f->auth_hook_ok || (a->earlier & (DW_AUTH_PASSWORD | DW_AUTH_KBDINT)))) {
+		verdict(d, DW_PAM_ALLOW, "publickey_session", false,
+			"sshd recorded %s for this login, checked at session open (no auth line)",
+			a->summary);
+		return;
+	}
+	verdict(d, DW_PAM_IGNORE, "session", false, "key login, decided in the account phase");
 }

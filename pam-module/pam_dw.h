@@ -15,14 +15,19 @@
 
 #define DW_PAM_PATH_MAX 4096
 
+/* Where libpam reads service stacks.  pamdir= is for PAM applications that
+ * use pam_start_confdir(); the module cannot ask libpam which it used. */
+#define DW_PAM_DEFAULT_PAMDIR "/etc/pam.d"
+
 struct dw_pam_args {
 	char policy[DW_PAM_PATH_MAX];  /* policy=FILE, else DW_DEFAULT_POLICY */
+	char pamdir[DW_PAM_PATH_MAX];  /* pamdir=DIR, else DW_PAM_DEFAULT_PAMDIR */
 	bool debug;
 	int status;                    /* 0, or -EINVAL for a bad argument */
 	char why[160];                 /* the bad argument, as a sentence */
 };
 
-/* Parse the module arguments of the PAM stack line.  Never fails hard: a bad
+/* Parse the module arguments of the PAM stack line (policy=, pamdir=, debug).  Never fails hard: a bad
  * argument is recorded in ARGS->status/why and makes guarded users denied. */
 void dw_pam_args_parse(int argc, const char **argv, struct dw_pam_args *args);
 
@@ -83,6 +88,7 @@ struct dw_pam_authinfo {
 	bool present;       /* SSH_AUTH_INFO_0 was set */
 	bool valid;         /* and every line parsed */
 	unsigned int methods;    /* methods listed in SSH_AUTH_INFO_0 */
+	unsigned int earlier;    /* methods of every line but the last */
 	bool pam_authenticated;  /* PAM authentication ran in this handle */
 	char summary[96];   /* "publickey", "password,publickey", "none", "?" */
 };
@@ -91,8 +97,11 @@ struct dw_pam_authinfo {
 void dw_pam_authinfo_parse(const char *info, struct dw_pam_authinfo *out);
 /* Record whether PAM authentication ran in this PAM handle (the current
  * method was password or keyboard-interactive) and name the current method
- * in the summary: "pam-auth", or "publickey" for sshd's non-PAM methods. */
-void dw_pam_authinfo_set_current(struct dw_pam_authinfo *a, bool pam_authenticated);
+ * in the summary: "pam-auth"; without it "publickey" when NO_PAM_IS_KEY
+ * (the auth hook is in the stack, so sshd used a method without PAM), else
+ * "unknown" (nothing tells a key from a password). */
+void dw_pam_authinfo_set_current(struct dw_pam_authinfo *a, bool pam_authenticated,
+				 bool no_pam_is_key);
 
 /* pam_set_data() name of the marker pam_sm_authenticate leaves. */
 #define DW_PAM_AUTH_MARKER "dockwarden-pam-authenticated"
@@ -118,6 +127,14 @@ struct dw_pam_facts {
 
 	const struct dw_pam_origin *origin;
 	const struct dw_pam_authinfo *auth;
+
+	/* What the service's PAM stack (dw_pamstack) lets the module know:
+	 * the auth hook runs after every successful PAM authentication, and
+	 * the session line can refuse the login.  STACK_MISSING: why neither
+	 * holds, for the log ("" when one does). */
+	bool auth_hook_ok;
+	bool session_check_ok;
+	const char *stack_missing;
 };
 
 enum dw_pam_verdict {
@@ -125,16 +142,22 @@ enum dw_pam_verdict {
 	DW_PAM_DENY,
 	DW_PAM_IGNORE,        /* not a guarded user */
 	DW_PAM_USER_UNKNOWN,
+	DW_PAM_DEFER,         /* account: allowed so far, the session line decides
+			       * whether the login was by key (nothing is logged yet) */
 };
 
 struct dw_pam_decision {
 	enum dw_pam_verdict verdict;
 	const char *rule;     /* which check decided: see pam_decide.c */
 	bool by_origin;       /* denied because of where the login came from */
-	char reason[256];
+	char reason[384];
 };
 
+/* The account decision. */
 void dw_pam_decide(const struct dw_pam_facts *f, struct dw_pam_decision *d);
+/* At session open: ALLOW (the deferred key login is confirmed: log it),
+ * DENY (refuse the session: log it), or IGNORE (nothing more to decide). */
+void dw_pam_decide_session(const struct dw_pam_facts *f, struct dw_pam_decision *d);
 
 /* ---- logging (pam_report.c) ---- */
 
@@ -142,6 +165,7 @@ struct dw_pam_context {
 	const char *user;
 	const char *service;
 	const char *tty;
+	const char *phase;   /* "account" or "session": where a decision was made */
 	const struct dw_pam_origin *origin;
 	const struct dw_pam_authinfo *auth;
 	const char *guarded_group;

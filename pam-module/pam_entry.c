@@ -1,9 +1,12 @@
 /* pam_entry.c - the PAM entry points of pam_dockwarden.so.
  *
- *   account   gathers the facts (policy, groups, origin, ssh methods), asks
- *             dw_pam_decide(), logs the decision of a guarded user, and maps
- *             it to PAM_SUCCESS / PAM_PERM_DENIED / PAM_IGNORE / PAM_USER_UNKNOWN
- *   session   logs open and close of guarded users
+ *   account   gathers the facts (policy, groups, origin, ssh methods, what the
+ *             service's PAM stack lets it know), asks dw_pam_decide(), logs
+ *             the decision of a guarded user, and maps it to PAM_SUCCESS /
+ *             PAM_PERM_DENIED / PAM_IGNORE / PAM_USER_UNKNOWN
+ *   session   open: dw_pam_decide_session() checks sshd's complete method
+ *             list (refusing with PAM_SESSION_ERR); open and close of
+ *             guarded users are logged
  *   auth      PAM_IGNORE, leaving a marker that PAM authentication ran
  *   setcred, chauthtok: PAM_IGNORE (sshd runs "account" for every method;
  *             publickey logins never run "auth")
@@ -20,6 +23,7 @@
 #include <security/pam_modules.h>
 
 #include "dw_match.h"
+#include "dw_pamstack.h"
 #include "dw_policy.h"
 #include "pam_dw.h"
 
@@ -38,6 +42,7 @@ struct dw_pam_run {
 	const char *tty;
 	struct dw_pam_origin origin;
 	struct dw_pam_authinfo auth;
+	char stack_missing[384];
 	struct dw_pam_facts facts;
 	struct dw_pam_context ctx;
 };
@@ -95,13 +100,41 @@ static void load_policy(struct dw_pam_run *run)
 	run->facts.policy_why = run->policy_why[0] != '\0' ? run->policy_why : NULL;
 }
 
-/* Fill RUN for USER: policy and group membership (enough for session),
- * and with FULL also origin, methods and trust (for account).
- * Returns PAM_SUCCESS, or PAM_USER_UNKNOWN / PAM_SERVICE_ERR when there is
- * nobody to decide about. */
-static int gather(pam_handle_t *pamh, int argc, const char **argv, bool full,
+/* What this service's stack lets the module know (see dw_pamstack.h).  A
+ * stack that cannot be read completely gives no evidence. */
+static void gather_stack(struct dw_pam_run *run)
+{
+	struct dw_pamstack st;
+	struct dw_pamstack_report r;
+
+	run->facts.stack_missing = run->stack_missing;
+	if (run->service == NULL) {
+		snprintf(run->stack_missing, sizeof(run->stack_missing),
+			 "no PAM_SERVICE, so the PAM stack cannot be read");
+		return;
+	}
+	(void)dw_pamstack_load(run->args.pamdir, run->service, &st);
+	dw_pamstack_analyse(&st, &r);
+	if (st.status < 0)
+		r.auth_hook_ok = r.session_check_ok = false;
+	run->facts.auth_hook_ok = r.auth_hook_ok;
+	run->facts.session_check_ok = r.session_check_ok;
+	(void)dw_pamstack_missing(&st, &r, run->stack_missing, sizeof(run->stack_missing));
+	dw_pamstack_free(&st);
+}
+
+enum gather_what {
+	GATHER_GROUPS,   /* policy and group membership: session close */
+	GATHER_SESSION,  /* and origin, sshd's methods, the stack: session open */
+	GATHER_ACCOUNT,  /* and PAM auth marker, trust: account */
+};
+
+/* Fill RUN for USER with WHAT.  Returns PAM_SUCCESS, or PAM_USER_UNKNOWN /
+ * PAM_SERVICE_ERR when there is nobody to decide about. */
+static int gather(pam_handle_t *pamh, int argc, const char **argv, enum gather_what what,
 		  struct dw_pam_run *run)
 {
+	const bool full = what == GATHER_ACCOUNT;
 	const struct dw_policy *guard;
 	const char *rhost, *sshconn, *info;
 	int rc;
@@ -140,20 +173,26 @@ static int gather(pam_handle_t *pamh, int argc, const char **argv, bool full,
 	dw_pam_origin_parse(rhost, sshconn, &run->origin);
 	run->facts.origin = &run->origin;
 
-	if (full) {
-		const void *marker = NULL, *authtok = NULL;
-
+	if (what != GATHER_GROUPS) {
 		info = pam_getenv(pamh, "SSH_AUTH_INFO_0");
 		dw_pam_authinfo_parse(info, &run->auth);
+		run->facts.auth = &run->auth;
+		/* The stack is read only when its answer is needed: a guarded
+		 * remote sshd login under require_publickey. */
+		if (run->policy != NULL && run->policy->pam.require_publickey &&
+		    run->facts.guarded_status == 0 && run->facts.guarded &&
+		    run->origin.kind != DW_ORIGIN_LOCAL && run->auth.present)
+			gather_stack(run);
+	}
+	if (full) {
+		const void *marker = NULL;
+
 		/* Did PAM authentication run in this handle?  Our own auth hook
-		 * leaves a marker; pam_unix leaves the password in PAM_AUTHTOK
-		 * (kept for when the auth line is missing). */
+		 * leaves a marker.  (PAM_AUTHTOK tells nothing: libpam clears
+		 * it when pam_authenticate returns.) */
 		if (pam_get_data(pamh, DW_PAM_AUTH_MARKER, &marker) != PAM_SUCCESS)
 			marker = NULL;
-		if (pam_get_item(pamh, PAM_AUTHTOK, &authtok) != PAM_SUCCESS)
-			authtok = NULL;
-		dw_pam_authinfo_set_current(&run->auth, marker != NULL || authtok != NULL);
-		run->facts.auth = &run->auth;
+		dw_pam_authinfo_set_current(&run->auth, marker != NULL, run->facts.auth_hook_ok);
 
 		if (run->policy != NULL && run->facts.guarded_status == 0 && run->facts.guarded) {
 			run->facts.trusted_user = dw_strv_contains(&run->policy->trusted_users,
@@ -177,8 +216,9 @@ static int gather(pam_handle_t *pamh, int argc, const char **argv, bool full,
 	run->ctx.user = run->user;
 	run->ctx.service = run->service;
 	run->ctx.tty = run->tty;
+	run->ctx.phase = full ? "account" : "session";
 	run->ctx.origin = &run->origin;
-	run->ctx.auth = full ? &run->auth : NULL;
+	run->ctx.auth = what != GATHER_GROUPS ? &run->auth : NULL;
 	run->ctx.guarded_group = run->facts.guarded_group;
 	return PAM_SUCCESS;
 }
@@ -199,7 +239,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	struct dw_pam_decision d;
 	int ret;
 
-	ret = gather(pamh, argc, argv, true, &run);
+	ret = gather(pamh, argc, argv, GATHER_ACCOUNT, &run);
 	if (ret != PAM_SUCCESS) {
 		if (run.args.debug)
 			pam_syslog(pamh, LOG_DEBUG, "no usable PAM_USER: %s", pam_strerror(pamh, ret));
@@ -210,6 +250,12 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	case DW_PAM_ALLOW:
 		ret = PAM_SUCCESS;
 		break;
+	case DW_PAM_DEFER:
+		/* The decision is the session's, and so is its record. */
+		if (run.args.debug)
+			pam_syslog(pamh, LOG_DEBUG, "%s: %s", d.rule, d.reason);
+		ret = PAM_SUCCESS;
+		goto out;
 	case DW_PAM_IGNORE:
 		ret = PAM_IGNORE;
 		break;
@@ -234,17 +280,19 @@ out:
 
 static int session(pam_handle_t *pamh, int argc, const char **argv, const char *event)
 {
+	const bool open = strcmp(event, "open") == 0;
 	struct dw_pam_run run;
+	struct dw_pam_decision d;
 	int ret;
 
-	ret = gather(pamh, argc, argv, false, &run);
+	ret = gather(pamh, argc, argv, open ? GATHER_SESSION : GATHER_GROUPS, &run);
 	if (ret != PAM_SUCCESS) {
 		ret = PAM_IGNORE;
 		goto out;
 	}
 	/* A session of a user we cannot classify is logged too: better one
 	 * line too many than a guarded login without a trace.  Logging never
-	 * fails the session: the account phase already decided. */
+	 * fails the session; only the method check at open does. */
 	if (run.facts.guarded_status == 0 && !run.facts.guarded) {
 		ret = PAM_IGNORE;
 		goto out;
@@ -253,8 +301,19 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 		ret = PAM_IGNORE;
 		goto out;
 	}
-	dw_pam_report_session(&run.ctx, event);
 	ret = PAM_SUCCESS;
+	if (open) {
+		dw_pam_decide_session(&run.facts, &d);
+		if (d.verdict == DW_PAM_ALLOW || d.verdict == DW_PAM_DENY)
+			dw_pam_report_decision(&run.ctx, &d);
+		if (d.verdict == DW_PAM_DENY) {
+			/* sshd then runs no shell, command or subsystem
+			 * (session.c: "PAM session not opened, exiting") */
+			ret = PAM_SESSION_ERR;
+			goto out;
+		}
+	}
+	dw_pam_report_session(&run.ctx, event);
 out:
 	release(&run);
 	return ret;
@@ -275,7 +334,8 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
  * keyboard-interactive prompts) rather than presenting a key: sshd runs
  * pam_authenticate only for those methods.  Put "auth optional
  * pam_dockwarden.so" after the auth stack (@include common-auth), so only a
- * successful authentication reaches it. */
+ * successful authentication reaches it; the account phase checks the stack
+ * (dw_pamstack) before it takes a missing marker for a key. */
 PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	static const char marker[] = "1";

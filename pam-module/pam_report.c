@@ -49,6 +49,7 @@ void dw_pam_report_decision(const struct dw_pam_context *c, const struct dw_pam_
 		{ "group", c->guarded_group },
 		{ "decision", allow ? "allow" : "deny" },
 		{ "rule", d->rule },
+		{ "phase", c->phase },
 		{ "reason", d->reason },
 	};
 	int type = dw_pam_audit_type(d), fd;

@@ -212,8 +212,17 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: module paths must be absolute\n", mod);
 			return 2;
 		}
-		snprintf(svc, sizeof(svc), "account required pam_unix.so\naccount required %s policy=%s\n",
-			 mod, argv[2]);
+		/* The module under test with its auth line and pamdir=, so that
+		 * "no PAM auth ran" is evidence of a key (it reads this stack);
+		 * reference builds as before (an older one knows no pamdir=). */
+		if (k == 1)
+			snprintf(svc, sizeof(svc),
+				 "auth optional %s policy=%s pamdir=%s\n"
+				 "account required pam_unix.so\naccount required %s policy=%s pamdir=%s\n",
+				 mod, argv[2], dir, mod, argv[2], dir);
+		else
+			snprintf(svc, sizeof(svc), "account required pam_unix.so\naccount required %s policy=%s\n",
+				 mod, argv[2]);
 		snprintf(name, sizeof(name), k == 1 ? "with" : "ref%d", k - 1);
 		write_service(name, svc);
 		snprintf(names[k], sizeof(names[k]), "+ %.26s", slash != NULL ? slash + 1 : mod);
@@ -222,7 +231,8 @@ int main(int argc, char **argv)
 
 	printf("pam_start -> pam_acct_mgmt -> pam_end, %d runs each, interleaved; (+x): over pam_unix alone\n", n);
 	/* SSH_AUTH_INFO_0 is empty at account time for a one-method sshd login
-	 * (see pam-module/pam_authinfo.c); no PAM auth ran: a key login. */
+	 * (see pam-module/pam_authinfo.c); no PAM auth ran and the auth line
+	 * is in the stack: a key login. */
 	run("guarded, allowed (key login)", argv[3], "127.0.0.1", "SSH_AUTH_INFO_0=", PAM_SUCCESS, n, nstacks, names);
 	run("guarded, allowed (key listed)", argv[3], "127.0.0.1",
 	    "SSH_AUTH_INFO_0=publickey ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBb8bqnK1oYl3XkE0KaJ5eUQ6pZrxmkNN0lSk8Jq2YQe\n",

@@ -17,7 +17,9 @@ static const struct command commands[] = {
 	  "policy show [--policy FILE] [--no-owner-check]" },
 	{ "keygen", cmd_keygen, "keygen PREFIX" },
 	{ "verify", cmd_verify, "verify --pubkey FILE [--json] [--max-age SECONDS] LOGFILE..." },
-	{ "doctor", cmd_doctor, "doctor [--policy FILE] [--sshd-pam FILE]" },
+	{ "doctor", cmd_doctor,
+	  "doctor [--json] [--only ID...] [--skip ID...] [--strict] [--docker-socket PATH]\n"
+	  "doctor --list" },
 	/* --- add new subcommands here (keygen, verify, doctor), one row each --- */
 };
 

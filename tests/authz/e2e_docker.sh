@@ -85,6 +85,9 @@ docker cp "$T/data/f" dwt-ok:/tmp/f || fail "docker cp into a container denied"
 docker cp dwt-ok:/tmp/f "$T/cp-out" || fail "docker cp out of a container denied"
 [ "$(docker exec dwt-ok /bin/cat /tmp/f)" = hello ] && [ "$(cat "$T/cp-out")" = hello ] || fail "docker cp copied something else"
 ok "docker cp in and out"
+docker logs dwt-ok >/dev/null || fail "docker logs denied"
+docker ps -q >/dev/null || fail "docker ps denied"
+ok "docker logs, docker ps"
 
 # docker build: the docker CLI 23 and later build with BuildKit (the buildx
 # plugin; docker-buildx is a separate package, not in these lanes) when it is
@@ -217,6 +220,14 @@ create 403 dup-hostconfig $V '{"Image":"dwt-bb","HostConfig":{'"$HC"'},"hostConf
 create 403 unversioned "" '{"Image":"dwt-bb","HostConfig":{"Privileged":true,'"$HC"'}}'
 create 403 v1.12 /v1.12 '{"Image":"dwt-bb","HostConfig":{"Privileged":true,'"$HC"'}}'
 create 403 v1.23-toplevel /v1.23 '{"Image":"dwt-bb","Privileged":true,'"$HC"'}'
+# the same attacks at this dockerd's own API version (1.45 on 26.1, 1.51 on 28.5)
+create 403 own-api-privileged "/v$api" '{"Image":"dwt-bb","HostConfig":{"Privileged":true,'"$HC"'}}'
+create 403 own-api-binds "/v$api" '{"Image":"dwt-bb","HostConfig":{"Binds":["/etc:/x"],'"$HC"'}}'
+create 403 own-api-unknown-key "/v$api" '{"Image":"dwt-bb","HostConfig":{"HostEscape":true,'"$HC"'}}'
+create 403 own-api-createmountpoint "/v$api" '{"Image":"dwt-bb","HostConfig":{"Mounts":[{"Type":"bind","Source":"/etc/dwt-new","Target":"/x","BindOptions":{"CreateMountpoint":true}}],'"$HC"'}}'
+[ ! -e /etc/dwt-new ] || { rmdir /etc/dwt-new; fail "dockerd created /etc/dwt-new"; }
+create 403 own-api-endpoint-sysctl "/v$api" '{"Image":"dwt-bb","HostConfig":{'"$HC"'},"NetworkingConfig":{"EndpointsConfig":{"none":{"DriverOpts":{"com.docker.network.endpoint.sysctls":"net.ipv4.ip_forward=1"}}}}}'
+create no newer-api /v1.56 '{"Image":"dwt-bb","HostConfig":{'"$HC"'}}'
 create no double-slash "/" '{"Image":"dwt-bb","HostConfig":{"Privileged":true,'"$HC"'}}' --path-as-is
 create no dot-segment "/v1.41/." '{"Image":"dwt-bb","HostConfig":{"Privileged":true,'"$HC"'}}' --path-as-is
 RAW_CHECK_NAME=dwt-raw-pct raw 403 percent-encoded-path -X POST "${J[@]}" "http://d/v1.41/containers/cre%61te?name=dwt-raw-pct" \
@@ -290,9 +301,10 @@ RAW_CHECK_NAME= raw 403 v1.12-start-no-content-type -X POST "http://d/v1.12/cont
 [ "$(docker inspect -f '{{.State.Running}} {{.HostConfig.Privileged}}' dwt-old)" = "false false" ] || fail "dwt-old started privileged"
 ok "dwt-old neither started nor changed"
 
-# A positive control for the raw harness: a well-formed create is accepted.
+# A positive control for the raw harness: a well-formed create is accepted
+# (at dockerd's own API version: dockerd 29 no longer serves 1.41).
 code=$(curl -s -o "$T/resp" -w '%{http_code}' --unix-socket "$SOCK" -X POST "${J[@]}" \
-	"http://d$V/containers/create?name=dwt-raw-good" --data-binary '{"Image":"dwt-bb","User":"1000","HostConfig":{'"$HC"'}}')
+	"http://d/v$(docker version --format '{{.Server.APIVersion}}')/containers/create?name=dwt-raw-good" --data-binary '{"Image":"dwt-bb","User":"1000","HostConfig":{'"$HC"'}}')
 [ "$code" = 201 ] && docker container inspect dwt-raw-good >/dev/null || fail "raw good create: HTTP $code $(cat "$T/resp")"
 ok "raw: well-formed create -> 201"
 

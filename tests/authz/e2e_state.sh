@@ -48,6 +48,7 @@ run_bg dwt-etc -v /etc:/host-etc
 run_bg dwt-hostpid --pid host
 run_bg dwt-hostnet --network host
 run_bg dwt-plain
+run_bg dwt-busy --pids-limit 4096 # many execs at once: each one is a process
 mkdir -p "$T/scratch"
 run_bg dwt-scratch -v "$T/scratch:/s"
 docker create "${LIM[@]}" --name dwt-stopped --privileged dwt-bb /bin/sleep 600 >/dev/null || fail "setup: create"
@@ -150,11 +151,11 @@ t0=$SECONDS
 printf '%s\n' $(seq 1 100 | sed 's/^/exec /') $(seq 1 50 | sed 's/^/cp /') $(seq 1 50 | sed 's/^/start /') |
 	timeout 300 xargs -P 50 -I{} sh -c '
 		set -- {}
-		case $1 in
-		exec) docker exec dwt-plain /bin/true ;;
-		cp) docker cp "'"$T"'/planted" dwt-plain:/tmp/c$2 ;;
-		start) docker start dwt-plain >/dev/null ;;
-		esac || { echo "request {} failed" >&2; exit 255; }' ||
+		out=$(case $1 in
+		exec) docker exec dwt-busy /bin/true ;;
+		cp) docker cp "'"$T"'/planted" dwt-busy:/tmp/c$2 ;;
+		start) docker start dwt-busy ;;
+		esac 2>&1) || { echo "request {} failed (exit $?): $out" >&2; exit 255; }' ||
 	fail "concurrent borrowing requests failed or hung"
 ok "200 concurrent exec/cp/start through dockerd in $((SECONDS - t0)) s"
 

@@ -23,7 +23,7 @@ static char *doc(const char *user, const char *hc, const char *mounts)
 		     "\"Config\":{\"Hostname\":\"0123\",\"User\":\"%s\",\"Env\":[\"PATH=/bin\"],"
 		     "\"Cmd\":[\"/bin/sleep\",\"300\"],\"Image\":\"dwt-bb\",\"Labels\":{}},"
 		     "\"HostConfig\":{\"IpcMode\":\"private\","
-		     "\"CgroupnsMode\":\"private\",\"PidMode\":\"\",\"UTSMode\":\"\",\"UsernsMode\":\"\","
+		     "\"PidMode\":\"\",\"UTSMode\":\"\",\"UsernsMode\":\"\","
 		     "\"CapAdd\":null,\"CapDrop\":null,\"SecurityOpt\":null,"
 		     "\"CgroupParent\":\"\",\"Devices\":[],\"DeviceCgroupRules\":null,"
 		     "\"DeviceRequests\":null,\"OomKillDisable\":false,%s,%s},"
@@ -34,12 +34,12 @@ static char *doc(const char *user, const char *hc, const char *mounts)
 
 static void judge(const struct dw_policy *p, char *d, struct az_verdict *v)
 {
-	az_judge_container(p, NULL, d, strlen(d), AZ_JUDGE_ALL, NULL, v);
+	az_judge_container(p, NULL, d, strlen(d), v);
 	free(d);
 }
 
 #define LIMITS "\"Memory\":67108864,\"PidsLimit\":64"
-#define PLAIN LIMITS ",\"NetworkMode\":\"default\",\"Privileged\":false"
+#define PLAIN LIMITS ",\"NetworkMode\":\"default\",\"Privileged\":false,\"CgroupnsMode\":\"private\""
 
 int main(void)
 {
@@ -94,7 +94,24 @@ int main(void)
 	CHECK(v.deny);
 	CHECK_EQ_STR(v.msg, "dockwarden: denied: host_namespaces: HostConfig.NetworkMode is host");
 
-	az_judge_container(p, NULL, "{\"Config\":", 10, AZ_JUDGE_ALL, NULL, &v);
+	/* CgroupnsMode host: dockerd's own default on cgroup v1 hosts, written into
+	 * every container created without one; judged as the request's only when
+	 * it differs from that default */
+	{
+		char *d = doc("1000", LIMITS ",\"NetworkMode\":\"default\",\"Privileged\":false,"
+			      "\"CgroupnsMode\":\"host\"", "[]");
+
+		az_judge_container_defaults(p, NULL, d, strlen(d), "host", &v);
+		CHECK(!v.deny);
+		az_judge_container_defaults(p, NULL, d, strlen(d), "private", &v);
+		CHECK(v.deny);
+		CHECK_EQ_STR(v.msg, "dockwarden: denied: host_namespaces: HostConfig.CgroupnsMode is host");
+		/* default not known (the plugin judging a borrowed container): not judged */
+		az_judge_container(p, NULL, d, strlen(d), &v);
+		CHECK(!v.deny);
+		free(d);
+	}
+	az_judge_container(p, NULL, "{\"Config\":", 10, &v);
 	CHECK(v.deny);
 	CHECK_EQ_INT(v.rule, AZ_RULE_REQUEST);
 

@@ -321,11 +321,13 @@ dw_dockerd_lane() {
 }
 
 # dw_dockerd_start DIR [EXTRA DOCKERD ARGS...]; exports DOCKER_HOST.
+# DW_DOCKERD_JSON, when set, is the daemon.json to use (default {}).
 dw_dockerd_start() {
 	local dir=$1; shift
 	dw_dockerd_lane
 	mkdir -p "$dir"
-	echo '{}' >"$dir/daemon.json"
+	printf '%s\n' "${DW_DOCKERD_JSON:-{\}}" >"$dir/daemon.json"
+	chmod 0644 "$dir/daemon.json"
 	# dockerd consults every legacy plugin on the host when it looks a volume
 	# up; a dead one costs 15 s per lookup.  Say so when there are any.
 	local others

@@ -26,14 +26,15 @@ dw_free_port() {
 # sshd stack with the three lines the README gives admins:
 #   auth optional     after @include common-auth    (marks that PAM auth ran)
 #   account required  after @include common-account (the decision)
-#   session optional  after @include common-session (open/close logged)
+#   session required  after @include common-session (checks sshd's list of
+#                     methods at session open; open/close logged)
 dw_sshd_pam_service() {
 	local svc=$1 module=$2 policy=$3 tmp
 	[ ! -e "/etc/pam.d/$svc" ] || dw_die "/etc/pam.d/$svc exists (left over from a crashed run?)"
 	tmp=$(mktemp)
 	awk -v acct="account required $module policy=$policy" \
 	    -v auth="auth optional $module policy=$policy" \
-	    -v sess="session optional $module policy=$policy" '
+	    -v sess="session required $module policy=$policy" '
 		{ print }
 		/^@include[ \t]+common-auth/ { print auth; a = 1 }
 		/^@include[ \t]+common-account/ { print acct; b = 1 }
@@ -45,10 +46,11 @@ dw_sshd_pam_service() {
 	dw_on_exit "rm -f /etc/pam.d/$svc"
 }
 
-# dw_sshd_start DIR SERVICE PORT ALLOWUSERS: start the copy of sshd on
-# 127.0.0.1 and ::1, own host key and config, in the foreground (-D -e).
+# dw_sshd_start DIR SERVICE PORT ALLOWUSERS [EXTRA_CONFIG]: start the copy of
+# sshd on 127.0.0.1 and ::1, own host key and config, in the foreground (-D -e).
+# EXTRA_CONFIG: more sshd_config lines (e.g. "ExposeAuthInfo yes").
 dw_sshd_start() {
-	local dir=$1 svc=$2 port=$3 allow=$4
+	local dir=$1 svc=$2 port=$3 allow=$4 extra=${5:-}
 	mkdir -p "$dir"
 	if [ ! -d /run/sshd ]; then
 		install -d -m 0755 /run/sshd
@@ -73,6 +75,7 @@ dw_sshd_start() {
 	PrintMotd no
 	LogLevel VERBOSE
 	SyslogFacility AUTH
+	$extra
 	CONF
 	# sshd -T lists every option it knows: pamservicename from OpenSSH 9.8 on.
 	# (Output captured first: grep -q ending the pipe early would SIGPIPE
@@ -107,6 +110,20 @@ dw_ssh_key() {
 	_dw_ssh_opts "$2"
 	ssh "${_dw_ssh[@]}" -o BatchMode=yes -o IdentitiesOnly=yes -i "$1" \
 		-o PreferredAuthentications=publickey "$3@$4" true </dev/null
+}
+# dw_ssh_key_password KEYFILE PASSWORD PORT USER ADDR: a key, then a password
+# (for AuthenticationMethods publickey,password).
+dw_ssh_key_password() {
+	local askpass rc=0
+	_dw_ssh_opts "$3"
+	askpass=$(mktemp)
+	printf '#!/bin/sh\necho %q\n' "$2" >"$askpass"
+	chmod 0700 "$askpass"
+	SSH_ASKPASS="$askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=none \
+		ssh "${_dw_ssh[@]}" -o IdentitiesOnly=yes -i "$1" \
+		-o PreferredAuthentications=publickey,password "$4@$5" true </dev/null || rc=$?
+	rm -f "$askpass"
+	return $rc
 }
 dw_ssh_password() {
 	local askpass rc=0

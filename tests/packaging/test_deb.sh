@@ -332,8 +332,8 @@ m.pam_sm_acct_mgmt; m.pam_sm_open_session' "$secdir/pam_dockwarden.so"
 	pam-auth-update --enable dockwarden >"$T/pam-enable.log" 2>&1 || true
 	check "pam-auth-update --enable: account required pam_dockwarden.so" \
 		grep -qE '^account[[:space:]]+required[[:space:]]+pam_dockwarden.so' /etc/pam.d/common-account
-	check "pam-auth-update --enable: session optional pam_dockwarden.so" \
-		grep -qE '^session[[:space:]]+optional[[:space:]]+pam_dockwarden.so' /etc/pam.d/common-session
+	check "pam-auth-update --enable: session required pam_dockwarden.so" \
+		grep -qE '^session[[:space:]]+required[[:space:]]+pam_dockwarden.so' /etc/pam.d/common-session
 	check "pam-auth-update --enable: auth optional pam_dockwarden.so" \
 		grep -qE '^auth[[:space:]]+optional[[:space:]]+pam_dockwarden.so' /etc/pam.d/common-auth
 	check "dockwarden doctor sees the module in sshd's account stack" bash -c \

@@ -142,11 +142,13 @@ static void make_service(const char *name, const char *policy_body, mode_t mode,
 		size_t k, off = 0;
 
 		svc[0] = '\0';
+		/* pamdir=: the module reads this stack to know its auth line is
+		 * there (libpam does not say which directory it used) */
 		for (k = 0; k < sizeof(phases) / sizeof(phases[0]); k++)
 			off += (size_t)snprintf(svc + off, sizeof(svc) - off,
-						"%s [success=done ignore=ignore default=die] %s %s\n"
+						"%s [success=done ignore=ignore default=die] %s %s pamdir=%s\n"
 						"%s required pam_debug.so %s\n",
-						phases[k][0], module, module_args, phases[k][0],
+						phases[k][0], module, module_args, dir, phases[k][0],
 						phases[k][1]);
 	}
 	write_file(name, svc, 0644);
@@ -432,6 +434,17 @@ int main(int argc, char **argv)
 		make_service("relarg", NULL, 0644, "policy=base.json");
 	}
 	(void)bad_args;
+	{
+		/* the account line alone: a missing PAM auth marker proves nothing */
+		char svc[4096];
+
+		snprintf(svc, sizeof(svc),
+			 "auth required pam_debug.so auth=cred_insufficient\n"
+			 "account [success=done ignore=ignore default=die] %s policy=%s/base.json pamdir=%s\n"
+			 "account required pam_debug.so acct=cred_insufficient\n",
+			 module, dir, dir);
+		write_file("acctonly", svc, 0644);
+	}
 
 	memset(big, 'A', sizeof(big) - 1);
 	memcpy(big, "publickey ssh-ed25519 ", 22);
@@ -459,6 +472,11 @@ int main(int argc, char **argv)
 			{ "trusted/v4/kbdint", "base", "dwt_u_alice", IN4, NULL, "", PAM_PERM_DENIED, "publickey", 1 },
 			/* what sshd 9.2 really passes for a one-method key login: empty */
 			{ "trusted/v4/sshd key login, empty authinfo", "base", "dwt_u_alice", IN4, NULL, "", PAM_SUCCESS, "trusted_user", 0 },
+			/* the same without the auth line: no evidence, refused */
+			{ "account line only/key login, empty authinfo", "acctonly", "dwt_u_alice", IN4, NULL, "", PAM_PERM_DENIED, "publickey", 0 },
+			{ "account line only/key listed earlier", "acctonly", "dwt_u_alice", IN4, NULL, PK, PAM_SUCCESS, "trusted_user", 0 },
+			{ "account line only/untrusted", "acctonly", "dwt_u_carol", IN4, NULL, "", PAM_PERM_DENIED, "trust", 0 },
+			{ "account line only/not guarded", "acctonly", "dwt_u_dave", IN4, NULL, "", IGNORED, NULL, 0 },
 			{ "trusted/password first, key now", "base", "dwt_u_alice", IN4, NULL, PW, PAM_SUCCESS, "trusted_user", 0 },
 			{ "trusted/key first, password now", "base", "dwt_u_alice", IN4, NULL, PK, PAM_SUCCESS, "trusted_user", 1 },
 			{ "trusted/kbdint first, kbdint now", "base", "dwt_u_alice", IN4, NULL, KI, PAM_PERM_DENIED, "publickey", 1 },

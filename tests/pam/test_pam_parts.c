@@ -46,6 +46,16 @@ static void test_args(void)
 	CHECK(a.status == -EINVAL, "empty policy=");
 	dw_pam_args_parse(2, nulls, &a);
 	CHECK(a.status == 0 && a.debug, "NULL argv entry");
+	CHECK(strcmp(a.pamdir, "/etc/pam.d") == 0, "%s", a.pamdir);
+	{
+		const char *dir[] = { "pamdir=/tmp/pd" };
+		const char *reldir[] = { "pamdir=pd" };
+
+		dw_pam_args_parse(1, dir, &a);
+		CHECK(a.status == 0 && strcmp(a.pamdir, "/tmp/pd") == 0, "%s", a.pamdir);
+		dw_pam_args_parse(1, reldir, &a);
+		CHECK(a.status == -EINVAL && strstr(a.why, "pamdir=pd") != NULL, "%s", a.why);
+	}
 }
 
 static void expect_addr(const char *rhost, const char *sshconn, const char *text)
@@ -208,6 +218,10 @@ static void fixture_init(struct fixture *x)
 	x->f.trusted_user = true;
 	x->f.origin = &x->origin;
 	x->f.auth = &x->auth;
+	/* the stack of the pam-auth-update profile: auth, account, session */
+	x->f.auth_hook_ok = true;
+	x->f.session_check_ok = true;
+	x->f.stack_missing = "";
 }
 
 static void expect_decision(const struct fixture *x, enum dw_pam_verdict v, const char *rule,
@@ -306,11 +320,11 @@ static void test_decide(void)
 	 * one shows as PAM authentication in the handle (or its absence). */
 	fixture_init(&x);
 	dw_pam_authinfo_parse("", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, false);
+	dw_pam_authinfo_set_current(&x.auth, false, true);
 	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "key login, empty info");
 	CHECK(strcmp(x.auth.summary, "publickey") == 0, "%s", x.auth.summary);
 	dw_pam_authinfo_parse("", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, true);
+	dw_pam_authinfo_set_current(&x.auth, true, true);
 	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "password/kbdint login");
 	CHECK(strcmp(x.auth.summary, "pam-auth") == 0, "%s", x.auth.summary);
 	x.p.pam.require_publickey = false;
@@ -318,26 +332,29 @@ static void test_decide(void)
 
 	fixture_init(&x);
 	dw_pam_authinfo_parse("password\n", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, false);
+	dw_pam_authinfo_set_current(&x.auth, false, true);
 	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "password then key");
 	CHECK(strcmp(x.auth.summary, "password,publickey") == 0, "%s", x.auth.summary);
 	dw_pam_authinfo_parse("keyboard-interactive/pam\n", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, true);
+	dw_pam_authinfo_set_current(&x.auth, true, true);
+	expect_decision(&x, DW_PAM_DEFER, "deferred", 0, "kbdint then ?, session decides");
+	x.f.session_check_ok = false;
 	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "kbdint then password");
+	x.f.session_check_ok = true;
 	CHECK(strcmp(x.auth.summary, "keyboard-interactive,pam-auth") == 0, "%s", x.auth.summary);
 	dw_pam_authinfo_parse("publickey ssh-ed25519 AAAA\n", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, true);
+	dw_pam_authinfo_set_current(&x.auth, true, true);
 	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "key then password");
 	dw_pam_authinfo_parse(NULL, &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, false);
+	dw_pam_authinfo_set_current(&x.auth, false, true);
 	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "no auth info: not sshd");
 	CHECK(strcmp(x.auth.summary, "none") == 0, "%s", x.auth.summary);
 	dw_pam_authinfo_parse("publickey x\n\x02\n", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, false);
+	dw_pam_authinfo_set_current(&x.auth, false, true);
 	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "malformed auth info");
 	CHECK(strcmp(x.auth.summary, "?") == 0, "%s", x.auth.summary);
 	dw_pam_authinfo_parse("password\npublickey ssh-ed25519 AAAA\n", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, true);
+	dw_pam_authinfo_set_current(&x.auth, true, true);
 	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "password+publickey listed");
 
 	/* Order: trust is judged before origin, origin before method. */
@@ -345,10 +362,109 @@ static void test_decide(void)
 	x.f.trusted_user = false;
 	dw_pam_origin_parse("192.0.2.1", NULL, &x.origin);
 	dw_pam_authinfo_parse("", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, true);
+	dw_pam_authinfo_set_current(&x.auth, true, true);
 	expect_decision(&x, DW_PAM_DENY, "trust", AUDIT_ANOM_LOGIN_ACCT, "all wrong");
 	x.f.trusted_user = true;
 	expect_decision(&x, DW_PAM_DENY, "network", AUDIT_ANOM_LOGIN_LOCATION, "origin and method wrong");
+}
+
+/* What the stack lets the module know decides what "no PAM auth" means. */
+static void test_evidence(void)
+{
+	struct fixture x;
+	struct dw_pam_decision d;
+
+	/* account line only: nothing tells a key from a password */
+	fixture_init(&x);
+	x.f.auth_hook_ok = false;
+	x.f.session_check_ok = false;
+	x.f.stack_missing = "no auth line and no session line in service sshd";
+	dw_pam_authinfo_parse("", &x.auth);
+	dw_pam_authinfo_set_current(&x.auth, false, x.f.auth_hook_ok);
+	CHECK(strcmp(x.auth.summary, "unknown") == 0, "%s", x.auth.summary);
+	dw_pam_decide(&x.f, &d);
+	CHECK(d.verdict == DW_PAM_DENY && strcmp(d.rule, "publickey") == 0 &&
+	      strstr(d.reason, "no evidence of a key login") != NULL &&
+	      strstr(d.reason, "no auth line and no session line in service sshd") != NULL,
+	      "account only: %d %s %s", (int)d.verdict, d.rule, d.reason);
+	/* a key listed for an earlier step is evidence on its own */
+	dw_pam_authinfo_parse("publickey ssh-ed25519 AAAA\n", &x.auth);
+	dw_pam_authinfo_set_current(&x.auth, false, false);
+	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "earlier key, no hook");
+	/* untrusted or outside: denied for that, whatever the stack */
+	dw_pam_authinfo_parse("", &x.auth);
+	x.f.trusted_user = false;
+	expect_decision(&x, DW_PAM_DENY, "trust", AUDIT_ANOM_LOGIN_ACCT, "untrusted, no hook");
+
+	/* account + session: the session decides */
+	fixture_init(&x);
+	x.f.auth_hook_ok = false;
+	dw_pam_authinfo_parse("", &x.auth);
+	dw_pam_authinfo_set_current(&x.auth, false, false);
+	expect_decision(&x, DW_PAM_DEFER, "deferred", 0, "no hook, session check");
+	x.p.pam.require_publickey = false;
+	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "no hook, keys not required");
+
+	/* hook present, marker maybe from an earlier password step */
+	fixture_init(&x);
+	dw_pam_authinfo_parse("password\n", &x.auth);
+	dw_pam_authinfo_set_current(&x.auth, true, true);
+	expect_decision(&x, DW_PAM_DEFER, "deferred", 0, "password then ?, session check");
+	x.f.session_check_ok = false;
+	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "password then ?, no session");
+}
+
+static void expect_session(const struct fixture *x, const char *info, enum dw_pam_verdict v,
+			   const char *rule, const char *what)
+{
+	struct dw_pam_authinfo a;
+	struct dw_pam_facts f = x->f;
+	struct dw_pam_decision d;
+
+	dw_pam_authinfo_parse(info, &a);
+	f.auth = &a;
+	dw_pam_decide_session(&f, &d);
+	CHECK(d.verdict == v && strcmp(d.rule, rule) == 0 && d.reason[0] != '\0',
+	      "%s: verdict %d rule %s (want %d %s) reason %s", what, (int)d.verdict, d.rule,
+	      (int)v, rule, d.reason);
+}
+
+/* At session open sshd lists every method, the last one included. */
+static void test_session_decide(void)
+{
+	struct fixture x;
+
+	fixture_init(&x);
+	/* profile stack: the account phase decided key logins, logged them */
+	expect_session(&x, "publickey ssh-ed25519 AAAA\n", DW_PAM_IGNORE, "session", "key, hook");
+	expect_session(&x, "password\n", DW_PAM_DENY, "publickey", "password got through");
+	expect_session(&x, "hostbased ssh-ed25519 AAAA\n", DW_PAM_DENY, "publickey", "hostbased");
+	expect_session(&x, "publickey x\n\x01\n", DW_PAM_DENY, "publickey", "malformed");
+	expect_session(&x, "publickey ssh-ed25519 AAAA\npassword\n", DW_PAM_IGNORE, "session",
+		       "key then password, decided at account");
+	expect_session(&x, "password\npublickey ssh-ed25519 AAAA\n", DW_PAM_ALLOW,
+		       "publickey_session", "password then key, deferred");
+	/* account + session: every key login was deferred to here */
+	x.f.auth_hook_ok = false;
+	expect_session(&x, "publickey ssh-ed25519 AAAA\n", DW_PAM_ALLOW, "publickey_session",
+		       "key, no hook");
+	expect_session(&x, "keyboard-interactive/pam\n", DW_PAM_DENY, "publickey", "kbdint, no hook");
+	expect_session(&x, "publickey ssh-ed25519 AAAA\npassword\n", DW_PAM_IGNORE, "session",
+		       "earlier key, allowed at account");
+	/* nothing to check: not sshd, local, not guarded, keys not required,
+	 * or a session line that could not enforce a refusal */
+	expect_session(&x, NULL, DW_PAM_IGNORE, "session", "not sshd");
+	x.f.session_check_ok = false;
+	expect_session(&x, "password\n", DW_PAM_IGNORE, "session", "session not enforced");
+	x.f.session_check_ok = true;
+	x.f.guarded = false;
+	expect_session(&x, "password\n", DW_PAM_IGNORE, "session", "not guarded");
+	x.f.guarded = true;
+	x.p.pam.require_publickey = false;
+	expect_session(&x, "password\n", DW_PAM_IGNORE, "session", "keys not required");
+	x.p.pam.require_publickey = true;
+	dw_pam_origin_parse(NULL, NULL, &x.origin);
+	expect_session(&x, "password\n", DW_PAM_IGNORE, "session", "local");
 }
 
 int main(void)
@@ -357,6 +473,8 @@ int main(void)
 	test_origin();
 	test_authinfo();
 	test_decide();
+	test_evidence();
+	test_session_decide();
 	printf("%d checks, %d failures\n", checks, failures);
 	return failures == 0 ? 0 : 1;
 }

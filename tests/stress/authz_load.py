@@ -29,6 +29,8 @@ import time
 
 DOCKER, PLUGIN, PIDFILE = sys.argv[1], sys.argv[2], sys.argv[3]
 SECONDS, CLIENTS, SLOW, KILL_EVERY = float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])
+# the API version the calls use: dockerd's own (DW_DOCKER_API), 1.41 if unset
+API = "/v" + os.environ.get("DW_DOCKER_API", "1.41")
 PRIV = json.dumps({"Image": "dwt-none", "HostConfig": {"Privileged": True}}).encode()
 
 lock = threading.Lock()
@@ -75,10 +77,10 @@ def client(i):
             if conn is None:
                 conn = UnixHTTP(DOCKER)
             if priv:
-                conn.request("POST", "/v1.41/containers/create", body=PRIV,
+                conn.request("POST", API + "/containers/create", body=PRIV,
                              headers={"Content-Type": "application/json"})
             else:
-                conn.request("GET", "/v1.41/containers/json")
+                conn.request("GET", API + "/containers/json")
             resp = conn.getresponse()
             body = resp.read()
         except Exception as e:  # noqa: BLE001 - every error is a failed call

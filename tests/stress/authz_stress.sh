@@ -51,6 +51,9 @@ dw_on_exit "rm -f '$SPEC'"
 
 dw_dockerd_start "$T/d" --authorization-plugin=dwt-authz-stress
 ulimit -n 65536 2>/dev/null || true
+# calls at this dockerd's own API version (each lane's differs)
+DW_DOCKER_API=$(docker version --format '{{.Server.APIVersion}}')
+export DW_DOCKER_API
 rc=0
 "$here/authz_load.py" "$T/d/docker.sock" "$T/authz.sock" "$T/plugin.pid" "$secs" "$clients" "$slow" "$every" || rc=$?
 if [ $rc -ne 0 ]; then

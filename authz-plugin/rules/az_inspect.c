@@ -118,12 +118,11 @@ void az_judge_volume_doc(struct az_ctx *c, az_jv root)
 		az_check_local_volume_opts(c, opts, "DriverOpts");
 }
 
-void az_judge_container(const struct dw_policy *pol, const char *user, const char *json,
-			size_t len, enum az_judge_scope scope, const struct az_state_ops *state,
-			struct az_verdict *v)
+void az_judge_container_defaults(const struct dw_policy *pol, const char *user, const char *json,
+				 size_t len, const char *cgroupns_default, struct az_verdict *v)
 {
 	struct az_ctx c = { .pol = pol, .prof = dw_policy_authz_profile(pol, user), .v = v,
-			    .state = state };
+			    .cgroupns_default = cgroupns_default };
 	struct az_jdoc doc;
 	az_jv root;
 
@@ -131,8 +130,14 @@ void az_judge_container(const struct dw_policy *pol, const char *user, const cha
 	root = parse_object(&c, json, len, &doc, "container");
 	if (root == NULL)
 		return;
-	az_judge_container_doc(&c, root, scope);
+	az_judge_container_doc(&c, root, AZ_JUDGE_ALL);
 	az_json_free(&doc);
+}
+
+void az_judge_container(const struct dw_policy *pol, const char *user, const char *json,
+			size_t len, struct az_verdict *v)
+{
+	az_judge_container_defaults(pol, user, json, len, NULL, v);
 }
 
 void az_judge_volume(const struct dw_policy *pol, const char *user, const char *json,

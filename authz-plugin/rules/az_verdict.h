@@ -49,6 +49,7 @@ struct az_ctx {
 	const char *subject;
 	unsigned borrows, depth;
 	bool in_inspect;                     /* reading an inspect document, not a request */
+	const char *cgroupns_default;        /* in_inspect: dockerd's own CgroupnsMode, if known */
 	const struct az_jnode *target;       /* the container the route acts on (NULL: none) */
 };
 

@@ -42,10 +42,12 @@ static void check_namespaces(struct az_ctx *c, const struct az_struct *hc, bool 
 		field = inner ? modes_inner[i] : modes[i];
 		if (az_str(c, hc->val[idx[i]], field, &s, &len) < 0)
 			return;
-		/* dockerd itself sets CgroupnsMode "host" where cgroup v1 is
-		 * mounted (its default there): in a stored configuration that is
-		 * not something a request asked for */
-		if (c->in_inspect && idx[i] == AZ_CONTAINER_HOSTCONFIG_CGROUPNSMODE)
+		/* dockerd itself stores its default CgroupnsMode ("host" where
+		 * cgroup v1 is mounted): in a stored configuration that value was
+		 * not asked for; unknown default: not judged */
+		if (c->in_inspect && idx[i] == AZ_CONTAINER_HOSTCONFIG_CGROUPNSMODE &&
+		    (!c->cgroupns_default ||
+		     (strlen(c->cgroupns_default) == len && memcmp(c->cgroupns_default, s, len) == 0)))
 			continue;
 		if (az_mode_is_host(s, len))
 			az_flag(c, DW_RULE_HOST_NAMESPACES, "%s is host", field);

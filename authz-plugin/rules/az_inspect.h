@@ -22,13 +22,16 @@ enum az_judge_scope {
 };
 
 /* A container inspect document (JSON, LEN bytes, need not be NUL-terminated)
- * for USER's profile (NULL or "" = the default).  Never fails: a document
- * that cannot be read is a deny of rule "request".  STATE (may be NULL)
- * inspects the volumes its MountPoints name; without it they are not judged
- * here (doctor judges every volume itself). */
+ * for USER's profile (NULL or "" = the default), every rule (AZ_JUDGE_ALL).
+ * Never fails: a document that cannot be read is a deny of rule "request". */
 void az_judge_container(const struct dw_policy *pol, const char *user, const char *json,
-			size_t len, enum az_judge_scope scope, const struct az_state_ops *state,
-			struct az_verdict *v);
+			size_t len, struct az_verdict *v);
+/* The same, knowing dockerd's default cgroup namespace mode CGROUPNS_DEFAULT
+ * ("host" on cgroup v1 hosts or with default-cgroupns-mode host, else
+ * "private"): a stored CgroupnsMode equal to it was not asked for.  NULL:
+ * not known, CgroupnsMode not judged. */
+void az_judge_container_defaults(const struct dw_policy *pol, const char *user, const char *json,
+				 size_t len, const char *cgroupns_default, struct az_verdict *v);
 /* A volume inspect document: a local-driver volume's Options (a bind of a
  * sensitive host path, an overlay of one, a host device). */
 void az_judge_volume(const struct dw_policy *pol, const char *user, const char *json,
