@@ -149,11 +149,21 @@ dw_syslog_wait() {
 }
 
 # --- auditd: a private instance with its own auditd.conf -----------------------
-# Only one audit daemon can be registered with the kernel: refuse if one runs.
+# Only one audit daemon can be registered with the kernel.  If one runs, the
+# tests refuse; with DW_AUDITD_TAKEOVER=1 (the demo, on a host whose own
+# auditd runs) it is stopped for the run and started again afterwards, by
+# systemd if it runs it (auditd.service refuses "systemctl stop": it gets
+# SIGTERM, which systemd does not restart) or else with its own command line;
+# then its kernel rules must be the ones it had (they are reloaded from the
+# saved list if they are not), or the run fails.  Meanwhile the host's audit
+# events go to the private auditd's log, not the host's.
 dw_auditd_start() {
 	local dir=$1 plugins=${DW_AUDITD_PLUGIN_DIR:-$1/plugins.d}
 	if pgrep -x auditd >/dev/null; then
-		dw_die "an auditd is already running; the e2e tests need the kernel's audit slot"
+		[ "${DW_AUDITD_TAKEOVER:-0}" = 1 ] ||
+			dw_die "an auditd is already running; the e2e tests need the kernel's audit slot (DW_AUDITD_TAKEOVER=1: stop it for the run and restart it after)"
+		mkdir -p "$dir"
+		_dw_auditd_suspend_host "$dir"
 	fi
 	mkdir -p "$dir" "$plugins"
 	local was_enabled
@@ -203,6 +213,67 @@ dw_auditd_stop() {
 	[ -n "${_DW_AUDITD_DIR:-}" ] || return 0
 	_dw_kill_pidfile "$_DW_AUDITD_DIR/auditd.pid"
 	_DW_AUDITD_DIR=
+}
+
+# _dw_auditd_suspend_host DIR: stop the running auditd, remembering how to
+# start it again (DIR/host-auditd.*), and register its restart.
+_dw_auditd_suspend_host() {
+	local dir=$1 pid unit=
+	pid=$(auditctl -s | awk '$1 == "pid" {print $2}')
+	[ -n "$pid" ] && [ "$pid" != 0 ] && [ -d "/proc/$pid" ] || pid=$(pgrep -x -o auditd)
+	auditctl -l >"$dir/host-auditd.rules"
+	tr '\0' '\n' <"/proc/$pid/cmdline" >"$dir/host-auditd.cmdline"
+	if command -v systemctl >/dev/null && grep -q '/auditd\.service$' "/proc/$pid/cgroup" 2>/dev/null; then
+		unit=auditd.service
+	fi
+	local how nrules
+	nrules=$(grep -vc '^No rules$' "$dir/host-auditd.rules" || true)
+	if [ -n "$unit" ]; then how="by systemd ($unit)"; else how="as: $(tr '\n' ' ' <"$dir/host-auditd.cmdline")"; fi
+	dw_log "an auditd is running (pid $pid, $nrules rules): stopping it for this run; it is started again afterwards $how and its rules checked; until then the host's audit events go to the private auditd's log ($dir)"
+	kill -TERM "$pid"
+	local i
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	! kill -0 "$pid" 2>/dev/null || dw_die "the host's auditd (pid $pid) did not stop on SIGTERM"
+	dw_on_exit "_dw_auditd_resume_host '$dir' '$unit'"
+}
+# Runs as a cleanup: a failure sets _dw_run_cleanups's rc (bash's dynamic
+# scope), so a run that could not give the host its auditd back fails.
+_dw_auditd_resume_host() {
+	local dir=$1 unit=$2 cmd
+	if [ -n "$unit" ]; then
+		systemctl start "$unit" || dw_log "FAIL: systemctl start $unit failed"
+	else
+		mapfile -t cmd <"$dir/host-auditd.cmdline"
+		setsid "${cmd[@]}" </dev/null >/dev/null 2>&1 &
+	fi
+	if ! dw_wait_for 20 _dw_auditd_any_registered; then
+		dw_log "FAIL: the host's auditd did not come back ($(tr '\n' ' ' <"$dir/host-auditd.cmdline"))"
+		rc=1
+		return 1
+	fi
+	auditctl -l >"$dir/host-auditd.rules.after"
+	if ! cmp -s "$dir/host-auditd.rules" "$dir/host-auditd.rules.after"; then
+		dw_log "the host's audit rules changed while it was stopped: loading the saved ones again"
+		auditctl -D >/dev/null
+		grep -v '^No rules$' "$dir/host-auditd.rules" >"$dir/host-auditd.reload" || true
+		chmod 0600 "$dir/host-auditd.reload"
+		[ ! -s "$dir/host-auditd.reload" ] || auditctl -R "$dir/host-auditd.reload" >"$dir/host-auditd.reload.out" 2>&1 || true
+		auditctl -l >"$dir/host-auditd.rules.after"
+		if ! cmp -s "$dir/host-auditd.rules" "$dir/host-auditd.rules.after"; then
+			dw_log "FAIL: the host's audit rules could not be restored: $(diff "$dir/host-auditd.rules" "$dir/host-auditd.rules.after" | head -5 | tr '\n' ' ') $(head -3 "$dir/host-auditd.reload.out" 2>/dev/null)"
+			rc=1
+			return 1
+		fi
+	fi
+	dw_log "the host's auditd runs again (pid $(auditctl -s | awk '$1 == "pid" {print $2}')), its rules as before"
+}
+_dw_auditd_any_registered() {
+	local p
+	p=$(auditctl -s | awk '$1 == "pid" {print $2}')
+	[ -n "$p" ] && [ "$p" != 0 ] && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = auditd ]
 }
 
 # --- dockerd: a private daemon --------------------------------------------------

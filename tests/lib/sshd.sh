@@ -1,10 +1,14 @@
 # tests/lib/sshd.sh - a private sshd with pam_dockwarden.so in its PAM stack.
 # Source after tests/lib/e2e.sh.
 #
-# OpenSSH names its PAM service after its binary (SSHD_PAM_SERVICE defaults to
-# __progname), so a copy of /usr/sbin/sshd named SERVICE reads
-# /etc/pam.d/SERVICE: the system's sshd stack plus our lines, while the real
-# sshd setup stays untouched.
+# OpenSSH up to 9.7 (Debian 12: 9.2) names its PAM service after its binary
+# (SSHD_PAM_SERVICE defaults to __progname), so a copy of /usr/sbin/sshd
+# named SERVICE reads /etc/pam.d/SERVICE: the system's sshd stack plus our
+# lines, while the real sshd setup stays untouched.  From 9.8 (Debian 13:
+# 10.0) PAM runs in sshd-session, which always uses "sshd" unless
+# sshd_config says PAMServiceName; the copy's config then says SERVICE.
+# Either way the module's log lines name SERVICE, which the tests check, so
+# a login through the system's own stack cannot pass for one through ours.
 
 # dw_free_port LOW HIGH: print the first TCP port in [LOW, HIGH] nobody listens on.
 dw_free_port() {
@@ -73,6 +77,14 @@ dw_sshd_start() {
 	SyslogFacility AUTH
 	$extra
 	CONF
+	# sshd -T lists every option it knows: pamservicename from OpenSSH 9.8 on.
+	# (Output captured first: grep -q ending the pipe early would SIGPIPE
+	# sshd and, under pipefail, read as "no such option".)
+	local known
+	known=$("$dir/$svc" -T -f "$dir/sshd_config" 2>/dev/null) || dw_die "sshd -T failed on $dir/sshd_config"
+	if grep -q '^pamservicename ' <<<"$known"; then
+		echo "PAMServiceName $svc" >>"$dir/sshd_config"
+	fi
 	# Under scripts/ci-sanitize the module is built with ASan, and sshd is
 	# not: the ASan runtime must then be preloaded (DW_SANITIZE_PRELOAD).
 	local pre=()

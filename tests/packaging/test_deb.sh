@@ -41,7 +41,14 @@ check() { # DESCRIPTION CMD... : run CMD, ok when it succeeds
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 arch=$(dpkg-architecture -qDEB_HOST_ARCH)
 version=$(dpkg-parsechangelog -l "$src/packaging/debian/changelog" -S Version)
-secdir=/lib/$multiarch/security
+# The package's version names the release it is built for (0.1.0~deb12).
+deb_version=$("$src/scripts/build-deb" --print-version)
+case "$deb_version" in "$version~deb"[0-9]*) ;; *) dw_die "package version $deb_version is not $version~debN" ;; esac
+# PAM modules belong where this release's libpam-modules keeps pam_unix.so
+# (/lib on Debian 12, /usr/lib on 13), the systemd units beside them.
+secdir=$(dpkg-query -L libpam-modules | sed -n 's,/pam_unix\.so$,,p' | head -n 1)
+[ -n "$secdir" ] || dw_die "libpam-modules lists no pam_unix.so"
+unitdir=${secdir%/lib/$multiarch/security}/lib/systemd/system
 export DEBIAN_FRONTEND=noninteractive
 
 # --- 1. build ------------------------------------------------------------------
@@ -55,7 +62,7 @@ if ! "$src/scripts/build-deb" "$T/out" >"$T/build-deb.log" 2>&1; then
 	fi
 	dw_die "scripts/build-deb failed"
 fi
-deb=$T/out/dockwarden_${version}_${arch}.deb
+deb=$T/out/dockwarden_${deb_version}_${arch}.deb
 [ -f "$deb" ] || dw_die "no $deb"
 ok "built $(basename "$deb")"
 nerr=$(grep -c '^E: ' "$T/out/lintian.txt" || true)
@@ -71,8 +78,8 @@ expected=(
 	"/usr/bin/dockwarden 755"
 	"/etc/audit/plugins.d/dockwarden.conf 640"
 	"/usr/share/pam-configs/dockwarden 644"
-	"/lib/systemd/system/dockwarden-authz.service 644"
-	"/lib/systemd/system/dockwarden-authz.socket 644"
+	"$unitdir/dockwarden-authz.service 644"
+	"$unitdir/dockwarden-authz.socket 644"
 	"/usr/share/man/man8/dockwarden.8.gz 644"
 	"/usr/share/man/man8/dockwarden-authz.8.gz 644"
 	"/usr/share/man/man8/dockwarden-audisp.8.gz 644"
@@ -183,12 +190,12 @@ fi
 # The socket unit is enabled (deb-systemd-helper), the service is not by itself.
 check "dockwarden-authz.socket enabled in sockets.target.wants" \
 	test "$(readlink /etc/systemd/system/sockets.target.wants/dockwarden-authz.socket)" = \
-	/lib/systemd/system/dockwarden-authz.socket
+	"$unitdir/dockwarden-authz.socket"
 check "socket unit listens on /run/docker/plugins/dockwarden.sock" grep -qxF 'ListenStream=/run/docker/plugins/dockwarden.sock' \
-	/lib/systemd/system/dockwarden-authz.socket
+	"$unitdir/dockwarden-authz.socket"
 if command -v systemd-analyze >/dev/null; then
 	check "systemd-analyze verify: units are clean" bash -c \
-		'out=$(systemd-analyze verify /lib/systemd/system/dockwarden-authz.socket /lib/systemd/system/dockwarden-authz.service 2>&1) && [ -z "$out" ] || { echo "$out"; false; }'
+		'out=$(systemd-analyze verify "$1/dockwarden-authz.socket" "$1/dockwarden-authz.service" 2>&1) && [ -z "$out" ] || { echo "$out"; false; }' _ "$unitdir"
 fi
 
 # Man pages render without warnings.
