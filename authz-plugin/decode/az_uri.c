@@ -204,31 +204,51 @@ int az_uri_parse(struct az_ctx *c, const char *method, const char *uri, size_t l
 	return 0;
 }
 
+/* One raw "key=value" pair of a query (still escaped). */
+struct qpair {
+	const char *key, *val;
+	size_t klen, vlen;
+};
+
+/* The next pair after *S (up to END) that url.ParseQuery keeps: a pair
+ * holding ';' is dropped, an empty one skipped.  false at the end. */
+static bool next_pair(const char **s, const char *end, struct qpair *p)
+{
+	while (*s < end) {
+		const char *b = *s;
+		const char *amp = memchr(b, '&', (size_t)(end - b));
+		const char *pe = amp ? amp : end;
+		const char *eq = memchr(b, '=', (size_t)(pe - b));
+
+		*s = amp ? amp + 1 : end;
+		if (pe == b || memchr(b, ';', (size_t)(pe - b)))
+			continue;
+		p->key = b;
+		p->klen = (size_t)((eq ? eq : pe) - b);
+		p->val = eq ? eq + 1 : pe;
+		p->vlen = (size_t)(pe - p->val);
+		return true;
+	}
+	return false;
+}
+
 int az_query_get(const struct az_uri *u, const char *key, char *out, size_t outsz)
 {
 	const char *s = u->query, *end = u->query + u->query_len;
+	struct qpair p;
 	char kbuf[256];
 
-	while (s < end) {
-		const char *amp = memchr(s, '&', (size_t)(end - s));
-		const char *pe = amp ? amp : end;
-		const char *eq = memchr(s, '=', (size_t)(pe - s));
-		const char *ke = eq ? eq : pe;
-		ssize_t kl;
+	while (next_pair(&s, end, &p)) {
+		ssize_t kl = unescape(p.key, p.klen, true, kbuf, sizeof(kbuf)), vl;
 
-		if (pe > s && !memchr(s, ';', (size_t)(pe - s))) {
-			kl = unescape(s, (size_t)(ke - s), true, kbuf, sizeof(kbuf));
-			if (kl >= 0 && strcmp(kbuf, key) == 0 && (size_t)kl == strlen(key)) {
-				const char *vs = eq ? eq + 1 : pe;
-				/* a bad escape in the value drops the pair */
-				ssize_t vl = unescape(vs, (size_t)(pe - vs), true, out, outsz);
-				if (vl >= 0)
-					return 1;
-				if (vl == -2)
-					return -1; /* too long: the caller denies */
-			}
-		}
-		s = amp ? amp + 1 : end;
+		if (kl < 0 || (size_t)kl != strlen(key) || strcmp(kbuf, key) != 0)
+			continue;
+		/* a bad escape in the value drops the pair */
+		vl = unescape(p.val, p.vlen, true, out, outsz);
+		if (vl >= 0)
+			return 1;
+		if (vl == -2)
+			return -1; /* too long: the caller denies */
 	}
 	return 0;
 }
@@ -237,38 +257,30 @@ int az_query_check(struct az_ctx *c, const struct az_uri *u, const struct az_sch
 		   const char *what)
 {
 	const char *s = u->query, *end = u->query + u->query_len;
+	struct qpair p;
 	char kbuf[256], safe[96];
 
-	while (s < end) {
-		const char *amp = memchr(s, '&', (size_t)(end - s));
-		const char *pe = amp ? amp : end;
-		const char *eq = memchr(s, '=', (size_t)(pe - s));
-		const char *ke = eq ? eq : pe;
-		ssize_t kl;
+	while (next_pair(&s, end, &p)) {
+		ssize_t kl = unescape(p.key, p.klen, true, kbuf, sizeof(kbuf));
 		size_t i;
 
-		/* url.ParseQuery drops a pair holding ';' or a bad escape */
-		if (pe > s && !memchr(s, ';', (size_t)(pe - s))) {
-			kl = unescape(s, (size_t)(ke - s), true, kbuf, sizeof(kbuf));
-			if (kl == -2) {
-				az_reject(c, "a query parameter name of the %s is too long", what);
-				return -1;
-			}
-			if (kl > 0) {
-				for (i = 0; i < schema->n; i++)
-					if (strlen(schema->fields[i].key) == (size_t)kl &&
-					    memcmp(schema->fields[i].key, kbuf, (size_t)kl) == 0)
-						break;
-				if (i == schema->n) {
-					az_sanitize(kbuf, (size_t)kl, safe, sizeof(safe));
-					az_reject(c, "unknown query parameter %s of the %s: no dockerd "
-						     "release dockwarden knows reads it (a newer one might)",
-						  safe, what);
-					return -1;
-				}
-			}
+		if (kl == -2) {
+			az_reject(c, "a query parameter name of the %s is too long", what);
+			return -1;
 		}
-		s = amp ? amp + 1 : end;
+		if (kl <= 0)
+			continue; /* a bad escape drops the pair too */
+		for (i = 0; i < schema->n; i++)
+			if (strlen(schema->fields[i].key) == (size_t)kl &&
+			    memcmp(schema->fields[i].key, kbuf, (size_t)kl) == 0)
+				break;
+		if (i == schema->n) {
+			az_sanitize(kbuf, (size_t)kl, safe, sizeof(safe));
+			az_reject(c, "unknown query parameter %s of the %s: no dockerd release "
+				     "dockwarden knows reads it (a newer one might)",
+				  safe, what);
+			return -1;
+		}
 	}
 	return 0;
 }
