@@ -74,8 +74,7 @@ struct upload {
 	char *buf;
 	size_t len, cap;
 	char *answer;       /* a state worker's reply, sent once the connection resumes */
-	size_t answer_len;
-	bool answer_static; /* ANSWER is OOM_DENY, not malloc'd */
+	size_t answer_len;  /* ANSWER is malloc'd, or OOM_DENY */
 };
 
 static char oom_deny[] = "{\"Allow\":false,\"Msg\":\"dockwarden: denied: request: out of memory\","
@@ -262,7 +261,6 @@ static void *state_worker(void *arg)
 		} else {
 			job->up->answer = oom_deny;
 			job->up->answer_len = sizeof(oom_deny) - 1;
-			job->up->answer_static = true;
 		}
 		MHD_resume_connection(job->conn);
 		free(job);
@@ -369,7 +367,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		struct conn_state *cs = conn_state_of(conn);
 
 		free(up->buf);
-		if (!up->answer_static)
+		if (up->answer != oom_deny)
 			free(up->answer);
 		free(up);
 		*con_cls = NULL;

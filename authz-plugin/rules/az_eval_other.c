@@ -120,7 +120,7 @@ static void check_container_spec(struct az_ctx *c, az_jv v)
 	if (az_arr(c, cs.val[AZ_SWARM_CONTAINERSPEC_CAPABILITYADD],
 		   "TaskTemplate.ContainerSpec.CapabilityAdd", &a) < 0)
 		return;
-	az_check_caps(c, a, "TaskTemplate.ContainerSpec.CapabilityAdd", false);
+	az_check_caps(c, a, "TaskTemplate.ContainerSpec.CapabilityAdd");
 }
 
 static void check_limits(struct az_ctx *c, az_jv v)

@@ -21,8 +21,8 @@ bool az_mode_is_host(const char *s, size_t len);
 void az_check_limits_required(struct az_ctx *c, int64_t memory, const char *mem_field,
 			      bool pids_set, int64_t pids, const char *pids_field);
 
-/* az_rules_caps.c: one capability list (CapAdd, Capabilities, CapabilityAdd). */
-void az_check_caps(struct az_ctx *c, az_jv list, const char *field, bool full_set);
+/* az_rules_caps.c: one list of added capabilities (CapAdd, CapabilityAdd). */
+void az_check_caps(struct az_ctx *c, az_jv list, const char *field);
 /* az_rules_secopt.c: SecurityOpt strings, MaskedPaths/ReadonlyPaths lists. */
 /* LABEL_DERIVED: "label=disable" is dockerd's own addition (it stores it
  * for privileged, host-pid and host-ipc containers), not to be reported again. */

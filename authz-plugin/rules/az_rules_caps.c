@@ -5,24 +5,7 @@
 #include "az_rules.h"
 #include "dw_match.h"
 
-/* Docker's default capability set: a full Capabilities list may name them. */
-static const char *const default_caps[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
-	"CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
-	"CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
-};
-
-static bool is_default_cap(const char *cap)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(default_caps) / sizeof(default_caps[0]); i++)
-		if (strcmp(default_caps[i], cap) == 0)
-			return true;
-	return false;
-}
-
-void az_check_caps(struct az_ctx *c, az_jv list, const char *field, bool full_set)
+void az_check_caps(struct az_ctx *c, az_jv list, const char *field)
 {
 	size_t i;
 	az_jv e;
@@ -46,8 +29,6 @@ void az_check_caps(struct az_ctx *c, az_jv list, const char *field, bool full_se
 			continue;
 		}
 		if (dw_strv_contains(&c->prof->allowed_capabilities, norm))
-			continue;
-		if (full_set && is_default_cap(norm))
 			continue;
 		az_flag(c, DW_RULE_CAPABILITIES, "%s[%zu] %s is not allowed", field, i, norm);
 	}

@@ -170,7 +170,7 @@ void az_check_hostcfg(struct az_ctx *c, const struct az_struct *hc, bool inner)
 	field = FLD("CapAdd");
 	if (az_arr(c, AZ_HCV(hc, CAPADD), field, &v) < 0)
 		return;
-	az_check_caps(c, v, field, false);
+	az_check_caps(c, v, field);
 	/* HostConfig.Capabilities (API 1.40 only) is read by no supported dockerd
 	 * (29.3 on refuses it): the schema walk denies it as unknown */
 	check_mounts_of(c, hc, inner);
