@@ -172,6 +172,11 @@ keys = set(keys.split(","))
 SEP = "\x1d"
 ev_re = re.compile(r"msg=audit\((\d+\.\d+:\d+)\)")
 
+# the fields auditd may write hex-encoded (audit_log_untrustedstring and
+# the EXECVE arguments); any other unquoted value is as written: argc=16
+# is sixteen, not the byte 0x16
+HEXABLE = re.compile(r"(name|exe|comm|cwd|proctitle|key|path|data|a\d+)")
+
 def field(rec, name):
     raw = rec.split(SEP, 1)[0]
     m = re.search(r"(?:^| )" + name + r'=("([^"]*)"|(\S+))', raw)
@@ -182,7 +187,7 @@ def field(rec, name):
     v = m.group(3)
     if v == "(null)":
         return None
-    if len(v) % 2 == 0 and re.fullmatch(r"[0-9A-Fa-f]+", v):
+    if HEXABLE.fullmatch(name) and len(v) % 2 == 0 and re.fullmatch(r"[0-9A-Fa-f]+", v):
         return bytes.fromhex(v).decode("latin-1")
     return v
 

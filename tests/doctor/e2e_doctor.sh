@@ -109,10 +109,20 @@ docker volume create --driver local --opt type=none --opt o=bind --opt device=/e
 dw_auditd_start "$T/audit"
 # the watches of two sections, on this host's paths; removed again at exit
 mkdir -p /etc/docker
-auditctl -a always,exit -F dir=/etc/docker -F perm=wa -k docker >/dev/null
-dw_on_exit "auditctl -d always,exit -F dir=/etc/docker -F perm=wa -k docker >/dev/null 2>&1"
-auditctl -a always,exit -F path=/usr/sbin/dockerd -F perm=wax -k docker >/dev/null
-dw_on_exit "auditctl -d always,exit -F path=/usr/sbin/dockerd -F perm=wax -k docker >/dev/null 2>&1"
+# A rule the kernel holds already (the host's own, loaded before this run)
+# stays: it is neither added twice nor removed at exit.
+add_watch() { # auditctl -a ARGS...
+	local err
+	if err=$(auditctl -a "$@" 2>&1 >/dev/null); then
+		dw_on_exit "auditctl -d $(printf '%q ' "$@") >/dev/null 2>&1"
+	elif grep -q 'Rule exists' <<<"$err"; then
+		dw_log "the kernel has this rule already (kept as found): $*"
+	else
+		dw_die "auditctl -a $*: $err"
+	fi
+}
+add_watch always,exit -F dir=/etc/docker -F perm=wa -k docker
+add_watch always,exit -F path=/usr/sbin/dockerd -F perm=wax -k docker
 doctor
 for id in dw-policy dw-docker-api dw-daemon-json cis-2.12 cis-2.7 cis-2.15 cis-2.16 cis-2.14 \
 	cis-2.17 dw-buildkit dw-docker-version cis-3.15 cis-3.17 dw-auditd cis-1.1.6 cis-1.1.3 \
