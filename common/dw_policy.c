@@ -24,6 +24,7 @@ static const char *const rule_names[DW_RULE_COUNT] = {
 	[DW_RULE_ROOT_USER] = "root_user",
 	[DW_RULE_SECRETS_IN_ENV] = "secrets_in_env",
 	[DW_RULE_BUILDKIT] = "buildkit",
+	[DW_RULE_TRUSTED_IMAGES] = "trusted_images",
 };
 
 static const char *const mode_names[] = {
@@ -119,6 +120,8 @@ static void policy_free(struct dw_policy *p)
 	for (size_t k = 0; k < p->n_authz_profiles; k++)
 		dw_authz_profile_free(&p->authz_profiles[k]);
 	free(p->authz_profiles);
+	dw_strv_free(&p->image_lists);
+	dw_strv_free(&p->image_keys);
 	dw_strv_free(&p->pam.guarded_groups);
 	dw_strv_free(&p->forward.audit_keys);
 	free(p->forward.target);
@@ -160,6 +163,8 @@ static int policy_new_default(const char *source, struct dw_policy **out)
 	    dw_strv_from_list(&p->docker_binaries, default_docker_binaries) < 0 ||
 	    dw_strv_from_list(&p->docker_paths, default_docker_paths) < 0 ||
 	    dw_authz_profile_init_default(&p->authz) < 0 ||
+	    dw_strv_from_list(&p->image_lists, empty_list) < 0 ||
+	    dw_strv_from_list(&p->image_keys, empty_list) < 0 ||
 	    dw_strv_from_list(&p->pam.guarded_groups, default_guarded_groups) < 0 ||
 	    dw_strv_from_list(&p->forward.audit_keys, default_audit_keys) < 0 ||
 	    dup_into(&p->forward.target, "") < 0 ||

@@ -36,6 +36,7 @@ enum dw_rule {
 	DW_RULE_ROOT_USER,
 	DW_RULE_SECRETS_IN_ENV,
 	DW_RULE_BUILDKIT,
+	DW_RULE_TRUSTED_IMAGES,
 	DW_RULE_COUNT
 };
 
@@ -97,6 +98,10 @@ struct dw_policy {
 	struct dw_authz_profile authz;    /* default profile */
 	struct dw_authz_profile *authz_profiles;
 	size_t n_authz_profiles;
+	/* "authz.image_lists": signed lists of trusted images (dw_imagelist.h),
+	 * list file and minisign public key of each, in parallel */
+	struct dw_strv image_lists;
+	struct dw_strv image_keys;
 
 	/* pam */
 	struct {

@@ -26,6 +26,7 @@ static const enum dw_mode default_modes[DW_RULE_COUNT] = {
 	[DW_RULE_ROOT_USER] = DW_MODE_WARN,
 	[DW_RULE_SECRETS_IN_ENV] = DW_MODE_WARN,
 	[DW_RULE_BUILDKIT] = DW_MODE_DENY,
+	[DW_RULE_TRUSTED_IMAGES] = DW_MODE_OFF, /* needs a key and a list */
 };
 
 static const char *const default_caps[] = { "CAP_NET_BIND_SERVICE", NULL };
@@ -249,15 +250,97 @@ static int parse_profiles(struct dw_vctx *c, const struct dw_where *w, const jso
 	return r;
 }
 
+/* "image_lists": [{"list": PATH, "pubkey": PATH}, ...] into the parallel
+ * P->image_lists and P->image_keys. */
+static int parse_image_lists(struct dw_vctx *c, const struct dw_where *w, const json_t *arr,
+			     struct dw_policy *p)
+{
+	static const char *const keys[] = { "list", "pubkey", NULL };
+	size_t n = json_array_size(arr), i;
+	const json_t *e;
+	int r = 0;
+
+	if (!json_is_array(arr)) {
+		dw_vctx_where_error(c, w, "expected an array of {\"list\", \"pubkey\"}, got %s",
+				    dw_json_type_desc(arr));
+		return -EINVAL;
+	}
+	dw_strv_free(&p->image_lists);
+	dw_strv_free(&p->image_keys);
+	p->image_lists.v = calloc(n + 1, sizeof(char *));
+	p->image_keys.v = calloc(n + 1, sizeof(char *));
+	if (!p->image_lists.v || !p->image_keys.v)
+		return -ENOMEM;
+	json_array_foreach((json_t *)arr, i, e) {
+		struct dw_where iw, kw;
+		const json_t *list, *key;
+		char idx[24];
+		int q;
+
+		snprintf(idx, sizeof(idx), "%zu", i);
+		dw_where_key(&iw, w, idx);
+		if ((q = dw_expect_object(c, &iw, e)) < 0 || (q = dw_check_keys(c, &iw, e, keys)) < 0) {
+			r = worst(r, q);
+			continue;
+		}
+		list = json_object_get(e, "list");
+		key = json_object_get(e, "pubkey");
+		if (!list || !key) {
+			dw_vctx_where_error(c, &iw, "needs both \"list\" (the list file; its signature is "
+						    "LIST.minisig) and \"pubkey\" (minisign public key)");
+			r = worst(r, -EINVAL);
+			continue;
+		}
+		dw_where_key(&kw, &iw, "list");
+		q = dw_check_item(c, &kw, (size_t)-1, DW_ITEM_PATH, list, &p->image_lists.v[p->image_lists.n]);
+		if (q < 0) {
+			r = worst(r, q);
+			continue;
+		}
+		p->image_lists.n++;
+		dw_where_key(&kw, &iw, "pubkey");
+		q = dw_check_item(c, &kw, (size_t)-1, DW_ITEM_PATH, key, &p->image_keys.v[p->image_keys.n]);
+		if (q < 0) {
+			free(p->image_lists.v[--p->image_lists.n]);
+			p->image_lists.v[p->image_lists.n] = NULL;
+			r = worst(r, q);
+			continue;
+		}
+		p->image_keys.n++;
+	}
+	return r;
+}
+
+/* A profile with trusted_images on needs a list: say so at load rather
+ * than deny every container at run time. */
+static int check_image_rule(struct dw_vctx *c, const struct dw_where *w, const struct dw_policy *p)
+{
+	struct dw_where k;
+
+	if (p->image_lists.n)
+		return 0;
+	if (p->authz.rules[DW_RULE_TRUSTED_IMAGES] == DW_MODE_OFF) {
+		for (size_t i = 0; i < p->n_authz_profiles; i++)
+			if (p->authz_profiles[i].rules[DW_RULE_TRUSTED_IMAGES] != DW_MODE_OFF)
+				goto bad;
+		return 0;
+	}
+bad:
+	dw_where_key(&k, w, "image_lists");
+	dw_vctx_where_error(c, &k, "the trusted_images rule is on but no image list is given "
+				   "(authz.image_lists: [{\"list\": ..., \"pubkey\": ...}])");
+	return -EINVAL;
+}
+
 int dw_policy_parse_authz(struct dw_vctx *c, const json_t *root, struct dw_policy *p)
 {
 	static const char *const keys[] = {
 		"rules", "allowed_capabilities", "allowed_sysctls", "trusted_registries",
-		"allow_custom_seccomp", "profiles", NULL,
+		"allow_custom_seccomp", "profiles", "image_lists", NULL,
 	};
-	struct dw_where top, w, pw;
+	struct dw_where top, w, pw, lw;
 	const json_t *sec = json_object_get(root, "authz");
-	const json_t *profiles;
+	const json_t *profiles, *lists;
 	int r;
 
 	if (!sec)
@@ -266,14 +349,21 @@ int dw_policy_parse_authz(struct dw_vctx *c, const json_t *root, struct dw_polic
 	dw_where_key(&w, &top, "authz");
 	if ((r = dw_expect_object(c, &w, sec)) < 0)
 		return r;
+	/* image_lists is the section's alone: parse_fields skips it */
 	r = parse_fields(c, &w, sec, keys, &p->authz);
 	if (r == -ENOMEM)
 		return r;
+	if ((lists = json_object_get(sec, "image_lists"))) {
+		dw_where_key(&lw, &w, "image_lists");
+		r = worst(r, parse_image_lists(c, &lw, lists, p));
+	}
 	profiles = json_object_get(sec, "profiles");
 	if (profiles) {
 		dw_where_key(&pw, &w, "profiles");
 		r = worst(r, parse_profiles(c, &pw, profiles, p));
 	}
+	if (r == 0)
+		r = check_image_rule(c, &w, p);
 	return r;
 }
 

@@ -67,6 +67,23 @@ static json_t *profile_json(const struct dw_authz_profile *ap, bool with_users, 
 	return o;
 }
 
+static json_t *image_lists_json(const struct dw_policy *p, bool *bad)
+{
+	json_t *a = json_array();
+
+	for (size_t k = 0; a && k < p->image_lists.n; k++) {
+		json_t *e = json_pack("{s:s, s:s}", "list", p->image_lists.v[k], "pubkey",
+				      p->image_keys.v[k]);
+		if (!e || json_array_append_new(a, e) < 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	if (!a)
+		*bad = true;
+	return a;
+}
+
 static json_t *authz_json(const struct dw_policy *p, bool *bad)
 {
 	json_t *o = profile_json(&p->authz, false, bad);
@@ -82,6 +99,7 @@ static json_t *authz_json(const struct dw_policy *p, bool *bad)
 		put(profiles, p->authz_profiles[k].name,
 		    profile_json(&p->authz_profiles[k], true, bad), bad);
 	put(o, "profiles", profiles, bad);
+	put(o, "image_lists", image_lists_json(p, bad), bad);
 	return o;
 }
 

@@ -157,7 +157,10 @@ int az_dockerd_inspect(void *arg, enum az_obj_kind kind, const char *name, size_
 		snprintf(why, whysz, "out of memory");
 		return -ENOMEM;
 	}
-	snprintf(path, sizeof(path), kind == AZ_OBJ_CONTAINER ? "/containers/%s/json" : "/volumes/%s",
+	snprintf(path, sizeof(path),
+		 kind == AZ_OBJ_CONTAINER ? "/containers/%s/json" :
+		 kind == AZ_OBJ_VOLUME	  ? "/volumes/%s" :
+					    "/images/%s/json",
 		 esc);
 	curl_free(esc);
 	if (az_dockerd_get(d, path, left_ms(d), json, jlen, &status, why, whysz) < 0)

@@ -2,7 +2,9 @@
  *
  * Signals are blocked in every thread and taken synchronously with
  * sigwaitinfo() on the main thread: SIGHUP reloads the policy (a bad file is
- * logged and the old policy stays), SIGTERM/SIGINT stop cleanly. */
+ * logged and the old policy stays) and the trusted image lists it names (a
+ * list that no longer verifies is logged and its previous version stays),
+ * SIGTERM/SIGINT stop cleanly. */
 #include <curl/curl.h>
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "az_daemon.h"
+#include "az_images.h"
 #include "az_listen.h"
 #include "az_logq.h"
 #include "az_server.h"
@@ -50,6 +53,33 @@ static void say(int prio, const char *fmt, ...)
 static void daemon_log(void *arg, int prio, const char *msg)
 {
 	say(prio, "%s", msg);
+}
+
+static void images_say(void *arg, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void images_say(void *arg, int prio, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	(void)arg;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	say(prio, "%s", msg);
+}
+
+/* POL's image lists, PREV's kept where a list no longer loads. */
+static int load_images(const struct dw_policy *pol, struct az_images_slot *slot,
+		       struct az_images **out)
+{
+	struct az_images *prev = slot ? az_images_slot_get(slot) : NULL;
+	int rc = az_images_load(pol, prev, 1, out, images_say, NULL);
+
+	az_images_unref(prev);
+	if (rc < 0)
+		say(LOG_ERR, "image lists: %s", strerror(-rc));
+	return rc;
 }
 
 static void diag(void *ctx, const char *file, int line, int col, const char *msg)
@@ -98,6 +128,8 @@ int main(int argc, char **argv)
 	bool fg = false, own_socket = false;
 	struct dw_policy *pol = NULL;
 	struct dw_policy_slot slot;
+	struct az_images_slot islot;
+	struct az_images *images = NULL;
 	struct az_logq *logq = NULL;
 	struct az_server *srv = NULL;
 	sigset_t set;
@@ -122,6 +154,10 @@ int main(int argc, char **argv)
 	openlog("dockwarden-authz", LOG_PID, LOG_AUTHPRIV);
 	if (load_policy(policy, &pol) < 0)
 		return 1;
+	if (load_images(pol, NULL, &images) < 0) {
+		dw_policy_unref(pol);
+		return 1;
+	}
 	fd = az_listen_activated(why, sizeof(why));
 	if (fd < 0 && fd != -ENOENT) {
 		say(LOG_ERR, "cannot use the socket passed by the service manager: %s", why);
@@ -149,6 +185,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	dw_policy_slot_init(&slot, pol);
 	pol = NULL;
+	az_images_slot_init(&islot, images);
+	images = NULL;
 	audit_fd = dw_audit_open();
 	if (audit_fd < 0)
 		say(LOG_WARNING, "audit unavailable (%s): decisions go to syslog only",
@@ -158,7 +196,7 @@ int main(int argc, char **argv)
 		say(LOG_WARNING, "cannot watch dockerd on %s: unversioned requests are read as API %s",
 		    docker_sock, AZ_API_MAX);
 	if (az_logq_start(&logq, audit_fd) < 0 ||
-	    az_server_start(&srv, fd, &slot, logq, dwatch, docker_sock) < 0) {
+	    az_server_start(&srv, fd, &slot, &islot, logq, dwatch, docker_sock) < 0) {
 		say(LOG_ERR, "cannot start the HTTP server");
 		goto stop;
 	}
@@ -168,10 +206,13 @@ int main(int argc, char **argv)
 		int sig = sigwaitinfo(&set, NULL);
 		if (sig == SIGHUP) {
 			struct dw_policy *next = NULL;
-			if (load_policy(policy, &next) == 0) {
+			struct az_images *inext = NULL;
+			if (load_policy(policy, &next) == 0 && load_images(next, &islot, &inext) == 0) {
 				dw_policy_slot_swap(&slot, next);
+				az_images_slot_swap(&islot, inext);
 				say(LOG_INFO, "policy %s reloaded", policy);
 			} else {
+				dw_policy_unref(next);
 				say(LOG_ERR, "reload failed: keeping the previous policy");
 			}
 		} else if (sig == SIGTERM || sig == SIGINT) {
@@ -188,6 +229,7 @@ stop:
 	if (audit_fd >= 0)
 		dw_audit_close(audit_fd);
 	dw_policy_slot_destroy(&slot);
+	az_images_slot_destroy(&islot);
 out:
 	if (own_socket)
 		unlink(sock);

@@ -40,6 +40,7 @@ struct state_job {
 struct az_server {
 	struct MHD_Daemon *d;
 	struct dw_policy_slot *slot;
+	struct az_images_slot *images;
 	struct az_logq *logq;
 	struct az_daemon_watch *daemon;
 	atomic_int inflight;   /* requests between their headers and their answer */
@@ -163,6 +164,7 @@ static int judge(struct az_server *s, const struct upload *up, const struct az_s
 	struct az_verdict v;
 	struct az_daemon_info di;
 	struct dw_policy *pol;
+	struct az_images *img;
 	char why[160], path[256];
 
 	if (az_envelope_parse(up->buf ? up->buf : "", up->len, &env, why, sizeof(why)) < 0) {
@@ -181,7 +183,11 @@ static int judge(struct az_server *s, const struct upload *up, const struct az_s
 	env.rq.daemon = &di;
 	env.rq.state = state;
 	pol = dw_policy_slot_get(s->slot);
+	img = az_images_slot_get(s->images);
+	env.rq.images = img;
+	env.rq.now = (int64_t)time(NULL);
 	az_evaluate(pol, &env.rq, &v, path, sizeof(path));
+	az_images_unref(img);
 	dw_policy_unref(pol);
 	if (probe && probe->asked) {
 		az_envelope_free(&env);
@@ -414,6 +420,7 @@ static void stop_workers(struct az_server *s)
 }
 
 int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot *slot,
+		    struct az_images_slot *images,
 		    struct az_logq *logq, struct az_daemon_watch *daemon, const char *docker_sock)
 {
 	struct az_server *s = calloc(1, sizeof(*s));
@@ -422,6 +429,7 @@ int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot
 	if (!s)
 		return -ENOMEM;
 	s->slot = slot;
+	s->images = images;
 	s->logq = logq;
 	s->daemon = daemon;
 	snprintf(s->docker_sock, sizeof(s->docker_sock), "%s", docker_sock);

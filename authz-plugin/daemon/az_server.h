@@ -3,6 +3,7 @@
 #define AZ_SERVER_H
 
 #include "az_daemon.h"
+#include "az_images.h"
 #include "az_logq.h"
 #include "dw_policy.h"
 
@@ -12,11 +13,12 @@
 
 struct az_server;
 
-/* DAEMON (may be NULL): what requests learn of the guarded dockerd.
+/* SLOT and IMAGES: the current policy and trusted image lists.
+ * DAEMON (may be NULL): what requests learn of the guarded dockerd.
  * DOCKER_SOCK: where requests that borrow from existing objects ask dockerd
  * about them. */
 int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot *slot,
-		    struct az_logq *logq, struct az_daemon_watch *daemon, const char *docker_sock);
+		    struct az_images_slot *images, struct az_logq *logq, struct az_daemon_watch *daemon, const char *docker_sock);
 void az_server_stop(struct az_server *s);
 
 #endif

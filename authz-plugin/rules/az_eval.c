@@ -82,7 +82,8 @@ void az_evaluate(const struct dw_policy *pol, const struct az_request *rq,
 		 struct az_verdict *v, char *path_out, size_t path_outsz)
 {
 	struct az_ctx c = { .pol = pol, .prof = dw_policy_authz_profile(pol, rq->user),
-			    .daemon = rq->daemon, .state = rq->state, .v = v };
+			    .daemon = rq->daemon, .state = rq->state,
+			    .images = rq->images, .now = rq->now, .v = v };
 	const struct az_route_def *r;
 	struct az_jdoc target;
 	struct az_uri u;

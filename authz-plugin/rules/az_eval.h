@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "az_state.h"
 #include "az_verdict.h"
@@ -21,6 +22,8 @@ struct az_request {
 	const char *content_length;/* RequestHeaders Content-Length, NULL if none */
 	const struct az_daemon_info *daemon; /* NULL: not known (yet) */
 	const struct az_state_ops *state;    /* inspects existing objects; NULL: none (denied) */
+	const struct az_images *images;      /* trusted image lists; NULL: none loaded */
+	int64_t now;                         /* seconds since the epoch, for list expiry */
 };
 
 /* Fill V.  Never fails: anything it cannot read is a deny with a reason.

@@ -70,6 +70,7 @@ void az_eval_container_create(struct az_ctx *c, az_jv body)
 		return;
 	if (ilen > 0)
 		az_check_image(c, img, ilen, "Image");
+	az_check_trusted_image(c, img, ilen, "Image", false);
 	judge_wrapper_hostcfg(c, body, &cfg);
 	az_check_networking(c, cfg.val[AZ_BODY_CONTAINERS_CREATE_NETWORKINGCONFIG]);
 }

@@ -105,6 +105,7 @@ static void check_container_spec(struct az_ctx *c, az_jv v)
 		return;
 	if (ilen > 0)
 		az_check_image(c, img, ilen, "TaskTemplate.ContainerSpec.Image");
+	az_check_trusted_image(c, img, ilen, "TaskTemplate.ContainerSpec.Image", true);
 	az_check_user(c, cs.val[AZ_SWARM_CONTAINERSPEC_USER], "TaskTemplate.ContainerSpec.User", true);
 	if (az_arr(c, cs.val[AZ_SWARM_CONTAINERSPEC_ENV], "TaskTemplate.ContainerSpec.Env", &a) < 0)
 		return;

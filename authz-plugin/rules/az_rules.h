@@ -8,6 +8,7 @@
 #include "az_gojson.h"
 #include "az_schema_gen.h"
 #include "az_verdict.h"
+#include "az_images.h"
 
 /* The value of container.HostConfig field X in a struct read with its schema. */
 #define AZ_HCV(s, X) ((s)->val[AZ_CONTAINER_HOSTCONFIG_##X])

@@ -259,6 +259,7 @@ void az_check_mounts(struct az_ctx *c, az_jv list, const char *field)
 			snprintf(fs, sizeof(fs), "%s source", f);
 			if (slen > 0)
 				az_check_image(c, src, slen, fs);
+			az_check_trusted_image(c, src, slen, fs, false);
 			continue;
 		}
 		/* "bind", and any type dockerd would refuse, is judged as a bind */

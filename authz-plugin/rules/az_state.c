@@ -11,7 +11,7 @@
 
 static const char *kind_name(enum az_obj_kind k)
 {
-	return k == AZ_OBJ_CONTAINER ? "container" : "volume";
+	return k == AZ_OBJ_CONTAINER ? "container" : k == AZ_OBJ_VOLUME ? "volume" : "image";
 }
 
 int az_borrow(struct az_ctx *c, enum az_obj_kind kind, const char *name, size_t len,

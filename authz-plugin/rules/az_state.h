@@ -17,7 +17,7 @@
 #include "az_json.h"
 #include "az_verdict.h"
 
-enum az_obj_kind { AZ_OBJ_CONTAINER, AZ_OBJ_VOLUME };
+enum az_obj_kind { AZ_OBJ_CONTAINER, AZ_OBJ_VOLUME, AZ_OBJ_IMAGE };
 
 /* At most this many objects are inspected for one request. */
 #define AZ_MAX_BORROWS 16

@@ -10,8 +10,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dw_policy.h"
+
+struct az_images;
 
 #define AZ_MSG_MAX 512
 #define AZ_WARN_MAX 4
@@ -43,6 +46,8 @@ struct az_ctx {
 	const struct dw_authz_profile *prof;
 	const struct az_daemon_info *daemon; /* NULL: not known */
 	const struct az_state_ops *state;    /* NULL: objects cannot be inspected (denied) */
+	const struct az_images *images;      /* trusted image lists; NULL: none loaded */
+	int64_t now;                         /* the decision's time (expiry of list entries) */
 	struct az_verdict *v;
 	/* while judging a borrowed object: what it is, for messages
 	 * ("exec into container web-1"), and how many were inspected */

@@ -15,8 +15,12 @@
  *   daemon    what the plugin learnt of dockerd: {"version": "26.1.5", "api": "1.45"}
  *             (default: not known)
  *   objects   existing objects dockerd reports: {"containers": {NAME: INSPECT, ...},
- *             "volumes": {NAME: INSPECT, ...}}; container "abc" (a plain container with
+ *             "volumes": {...}, "images": {...}}; container "abc" (a plain container with
  *             limits) exists unless given; anything else is missing (404)
+ *   image_lists  the trusted image lists loaded: [{"path": P, "text": LIST} (parsed as
+ *             a verified list's text) or {"path": P, "broken": WHY}]
+ *   now       the decision's time, seconds since the epoch (default 1800000000,
+ *             2027-01-15T08:00:00Z)
  *   dockerd_down  true: every inspect fails as if dockerd's socket were gone
  * "@TMP@" in a body is replaced by a scratch directory holding symlinks
  * link-etc -> /etc, link-root -> /, link-ok -> TMP/data (a plain directory).
@@ -32,6 +36,7 @@
 
 #include "az_envelope.h"
 #include "az_eval.h"
+#include "az_images.h"
 #include "dw_policy.h"
 
 static char tmpdir[64];
@@ -113,7 +118,9 @@ static int case_inspect(void *arg, enum az_obj_kind kind, const char *name, size
 			char **json, size_t *jlen, char *why, size_t whysz)
 {
 	struct case_state *st = arg;
-	json_t *set = json_object_get(st->objects, kind == AZ_OBJ_CONTAINER ? "containers" : "volumes");
+	json_t *set = json_object_get(st->objects, kind == AZ_OBJ_CONTAINER ? "containers" :
+						   kind == AZ_OBJ_VOLUME    ? "volumes" :
+									      "images");
 	json_t *o;
 	char key[256];
 
@@ -136,6 +143,41 @@ static int case_inspect(void *arg, enum az_obj_kind kind, const char *name, size
 	return *json ? 0 : -ENOMEM;
 }
 
+/* The case's image_lists as a loaded set; NULL when it names none. */
+static struct az_images *case_images(const char *name, json_t *lists, int *fail)
+{
+	struct az_images *s = NULL;
+	json_t *e;
+	size_t i;
+
+	if (!json_is_array(lists))
+		return NULL;
+	if (az_images_new(json_array_size(lists), &s) < 0)
+		exit(99);
+	json_array_foreach(lists, i, e) {
+		struct az_image_src *src = &s->v[i];
+		json_t *text = json_object_get(e, "text");
+		const char *broken = json_string_value(json_object_get(e, "broken"));
+		char err[200];
+		unsigned line;
+
+		src->path = strdup(json_string_value(json_object_get(e, "path")));
+		if (broken) {
+			snprintf(src->why, sizeof(src->why), "%s", broken);
+			continue;
+		}
+		if (dw_imagelist_parse(json_string_value(text), json_string_length(text), &src->list,
+				       &line, err, sizeof(err)) < 0) {
+			fprintf(stderr, "FAIL %s: image list %zu line %u: %s\n", name, i, line, err);
+			*fail = 1;
+			continue;
+		}
+		src->list.path = strdup(src->path);
+		src->ok = true;
+	}
+	return s;
+}
+
 static int run_case(json_t *tc, struct dw_policy *defpol, size_t lineno)
 {
 	struct case_state st = { .objects = json_object_get(tc, "objects"),
@@ -150,6 +192,7 @@ static int run_case(json_t *tc, struct dw_policy *defpol, size_t lineno)
 	struct az_envelope e;
 	struct az_verdict v;
 	struct az_daemon_info daemon = { .known = false };
+	struct az_images *images;
 	char *raw = NULL, *envtxt = NULL, why[160];
 	size_t rawlen = 0;
 	int fail = 0;
@@ -225,7 +268,12 @@ static int run_case(json_t *tc, struct dw_policy *defpol, size_t lineno)
 		e.rq.daemon = &daemon;
 	}
 	e.rq.state = &ops;
+	images = case_images(name, json_object_get(tc, "image_lists"), &fail);
+	e.rq.images = images;
+	e.rq.now = json_is_integer(json_object_get(tc, "now")) ?
+			   (int64_t)json_integer_value(json_object_get(tc, "now")) : 1800000000;
 	az_evaluate(pol, &e.rq, &v, NULL, 0);
+	az_images_unref(images);
 	if (strcmp(expect, "deny") == 0) {
 		if (!v.deny || (msg && strcmp(msg, v.msg) != 0)) {
 			fprintf(stderr, "FAIL %s\n  want deny: %s\n  got %s: %s\n", name, msg ? msg : "*",

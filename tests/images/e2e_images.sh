@@ -1,0 +1,129 @@
+#!/bin/bash
+# e2e_images.sh PLUGIN_BINARY DATA_DIR - trusted_images through a real dockerd.
+#
+# Two local images; a list holding the first one's image ID, signed by
+# minisign itself with the test key (DATA_DIR/a.key).  Through the docker
+# CLI: the listed image runs; the other one, the listed tag re-pointed at
+# the other image, an expired entry and a list signed by a key that is not
+# trusted are denied with their messages; a list with one changed byte is
+# refused on reload (the previous list stays) and, at a fresh start, makes
+# the image's run denied naming the bad signature.
+set -euo pipefail
+PLUGIN=$(readlink -f "$1")
+DATA=$(readlink -f "$2")
+. "$(dirname "$0")/../lib/e2e.sh"
+
+command -v minisign >/dev/null || { dw_log "SKIP: minisign is not installed (scripts/install-deps installs it)"; exit 77; }
+dw_e2e_lock "$@"
+dw_tmpdir T
+SPEC=/etc/docker/plugins/dwt-images.spec
+mkdir -p /etc/docker/plugins
+[ ! -e "$SPEC" ] || dw_die "$SPEC exists: another run in progress?"
+
+L=$T/team-a.list
+cp "$DATA/a.pub" "$T/a.pub"
+chmod 0644 "$T/a.pub"
+policy() { # MODE: the trusted_images rule's mode
+	printf '{"authz": {"rules": {"trusted_images": "%s"}, "image_lists": [{"list": "%s", "pubkey": "%s"}]}}\n' \
+		"$1" "$L" "$T/a.pub" >"$T/policy.json"
+	chmod 0600 "$T/policy.json"
+}
+start_plugin() {
+	"$PLUGIN" --socket "$T/authz.sock" --policy "$T/policy.json" --docker-socket "$T/d/docker.sock" \
+		--foreground 2>>"$T/authz.err" &
+	echo $! >"$T/authz.pid"
+	dw_wait_for 10 test -S "$T/authz.sock" || dw_die "plugin did not start: $(cat "$T/authz.err")"
+}
+reload() { # wait for the Nth reload of this run
+	local n
+	n=$(grep -c "policy $T/policy.json reloaded" "$T/authz.err" || true)
+	kill -HUP "$(cat "$T/authz.pid")"
+	dw_wait_for 10 bash -c "[ \$(grep -c 'policy $T/policy.json reloaded' '$T/authz.err') -gt $n ]" ||
+		fail "no reload: $(tail -3 "$T/authz.err")"
+}
+sign() { # KEY [FILE]: sign FILE (default the list) as a pipeline would, with minisign
+	minisign -S -s "$DATA/$1" -m "${2:-$L}" -t "promoted by e2e_images" >/dev/null 2>&1 ||
+		fail "minisign -S failed"
+	chmod 0644 "${2:-$L}.minisig"
+}
+pass=0
+ok() { pass=$((pass + 1)); dw_log "ok: $*"; }
+fail() { dw_log "plugin: $(tail -5 "$T/authz.err" 2>/dev/null)"; dw_die "$*"; }
+
+# --- a dockerd, two images, the rule off while they are made ------------------
+policy off
+: >"$L"
+start_plugin
+dw_on_exit "_dw_kill_pidfile '$T/authz.pid'"
+echo "unix://$T/authz.sock" >"$SPEC"
+dw_on_exit "rm -f '$SPEC'"
+dw_dockerd_start "$T/d" --authorization-plugin=dwt-images
+dw_busybox_image dwt-good
+good=$(docker image inspect -f '{{.Id}}' dwt-good)
+# the other image: the same files plus one, so another image ID
+cid=$(docker create --memory 64m --pids-limit 64 dwt-good /bin/touch /extra)
+docker start -a "$cid" >/dev/null
+docker commit "$cid" dwt-other >/dev/null
+docker rm "$cid" >/dev/null
+other=$(docker image inspect -f '{{.Id}}' dwt-other)
+[ "$good" != "$other" ] || fail "the two images have one ID"
+ok "images dwt-good ($good) and dwt-other ($other)"
+
+printf '# team a: promoted images\n%s e2e scan 1 clean\n' "$good" >"$L"
+chmod 0644 "$L"
+sign a.key
+policy deny
+reload
+grep -q "image list $L: 1 images, signed by key" "$T/authz.err" || fail "list not loaded: $(tail -3 "$T/authz.err")"
+ok "list signed by minisign loaded"
+
+LIM=(--rm --memory 64m --pids-limit 64 --user 1000)
+by="authorization denied by plugin dwt-images: dockwarden: denied: trusted_images:"
+denied() { # MSG CMD...
+	local msg=$1 out; shift
+	if out=$("$@" 2>&1); then fail "allowed: $*"; fi
+	grep -qF -- "$by $msg" <<<"$out" || fail "$*: wrong message: $out"
+	ok "denied: $* ($msg)"
+}
+allowed() {
+	local out
+	out=$("$@" 2>&1) || fail "denied: $*: $out"
+	ok "allowed: $*"
+}
+
+allowed docker run "${LIM[@]}" dwt-good /bin/true
+allowed docker run "${LIM[@]}" "$good" /bin/true
+denied "Image dwt-other ($other) is on no trusted image list" docker run "${LIM[@]}" dwt-other /bin/true
+# the tag moved after the list was signed: what it names now is judged
+docker tag dwt-other dwt-good
+denied "Image dwt-good ($other) is on no trusted image list" docker run "${LIM[@]}" dwt-good /bin/true
+docker tag "$good" dwt-good
+allowed docker run "${LIM[@]}" dwt-good /bin/true
+
+# one changed byte: the reload keeps the previous list...
+sed -i 's/scan 1 clean/scan 2 clean/' "$L"
+reload
+grep -q "image list not reloaded, keeping the previous one (1 images): $L: the signature does not verify" "$T/authz.err" ||
+	fail "changed list not refused: $(tail -3 "$T/authz.err")"
+allowed docker run "${LIM[@]}" dwt-good /bin/true
+# ...and a fresh start has no previous list: denied naming the signature
+_dw_kill_pidfile "$T/authz.pid"
+start_plugin
+denied "Image dwt-good ($good) is on no trusted image list; unusable list $L: the signature does not verify" \
+	docker run "${LIM[@]}" dwt-good /bin/true
+
+# signed by a key that is not the trusted one
+sign other.key
+_dw_kill_pidfile "$T/authz.pid"
+start_plugin
+trusted=$(sed -n 's/^untrusted comment: minisign public key //p' "$DATA/a.pub")
+denied "Image dwt-good ($good) is on no trusted image list; unusable list $L: signed by key" docker run "${LIM[@]}" dwt-good /bin/true
+grep -q "signed by key [0-9A-F]*, not by the trusted key $trusted" "$T/authz.err" || fail "no key message in the log"
+
+# an expired entry
+printf '%s expires=2020-01-01 retired\n' "$good" >"$L"
+sign a.key
+reload
+denied "Image dwt-good ($good): its entry in $L expired at 2020-01-01T00:00:00Z" docker run "${LIM[@]}" dwt-good /bin/true
+
+dw_log "e2e_images: $pass checks passed"
