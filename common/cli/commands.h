@@ -20,6 +20,8 @@ int cmd_verify(int argc, char **argv);
  * (common/cli/doctor: exit 0 nothing failed, 1 warnings with --strict, 2 a failure) */
 int cmd_doctor(int argc, char **argv);
 
-/* (more subcommands: keygen, verify, doctor, declared here once they work) */
+/* dockwarden image verify|list --pubkey KEY LIST, image sign --seckey KEY LIST
+ * (trusted image lists signed in minisign's format) */
+int cmd_image(int argc, char **argv);
 
 #endif

@@ -20,7 +20,10 @@ static const struct command commands[] = {
 	{ "doctor", cmd_doctor,
 	  "doctor [--json] [--only ID...] [--skip ID...] [--strict] [--docker-socket PATH]\n"
 	  "doctor --list" },
-	/* --- add new subcommands here (keygen, verify, doctor), one row each --- */
+	{ "image", cmd_image,
+	  "image verify --pubkey KEY LIST\n"
+	  "image list --pubkey KEY LIST\n"
+	  "image sign --seckey KEY [--comment TEXT] LIST" },
 };
 
 static void usage(FILE *out)
