@@ -18,23 +18,10 @@
 #include <unistd.h>
 
 #include "dw_file.h"
+#include "dw_why.h"
 
 #define DW_FILE_PATH_MAX 4096
 #define DW_READ_CHUNK 65536
-
-static void set_why(char *why, size_t whysz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_why(char *why, size_t whysz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || whysz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, whysz, fmt, ap);
-	va_end(ap);
-}
 
 int dw_file_check_secure(int fd, int secret, char *why, size_t whysz)
 {
@@ -45,28 +32,28 @@ int dw_file_check_secure(int fd, int secret, char *why, size_t whysz)
 		why[0] = '\0';
 	if (fstat(fd, &st) != 0) {
 		ret = -errno;
-		set_why(why, whysz, "cannot stat: %s", strerror(errno));
+		dw_why(why, whysz, "cannot stat: %s", strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		ret = -EPERM;
-		set_why(why, whysz, "is not a regular file");
+		dw_why(why, whysz, "is not a regular file");
 		goto out;
 	}
 	if (st.st_uid != 0) {
 		ret = -EPERM;
-		set_why(why, whysz, "owned by uid %u, must be root", (unsigned int)st.st_uid);
+		dw_why(why, whysz, "owned by uid %u, must be root", (unsigned int)st.st_uid);
 		goto out;
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
 		ret = -EPERM;
-		set_why(why, whysz, "mode %04o is group- or world-writable, must not be",
+		dw_why(why, whysz, "mode %04o is group- or world-writable, must not be",
 			(unsigned int)(st.st_mode & 07777));
 		goto out;
 	}
 	if (secret && (st.st_mode & (S_IRGRP | S_IROTH))) {
 		ret = -EPERM;
-		set_why(why, whysz, "mode %04o is group- or world-readable, must be 0600 or stricter",
+		dw_why(why, whysz, "mode %04o is group- or world-readable, must be 0600 or stricter",
 			(unsigned int)(st.st_mode & 07777));
 		goto out;
 	}
@@ -109,9 +96,9 @@ int dw_file_read(const char *path, size_t max, int check_secure, int secret, cha
 	if (fd < 0) {
 		ret = -errno;
 		if (errno == ELOOP)
-			set_why(why, whysz, "is a symbolic link, refused");
+			dw_why(why, whysz, "is a symbolic link, refused");
 		else
-			set_why(why, whysz, "cannot open: %s", strerror(errno));
+			dw_why(why, whysz, "cannot open: %s", strerror(errno));
 		goto out;
 	}
 	if (check_secure) {
@@ -121,17 +108,17 @@ int dw_file_read(const char *path, size_t max, int check_secure, int secret, cha
 	}
 	if (fstat(fd, &st) != 0) {
 		ret = -errno;
-		set_why(why, whysz, "cannot stat: %s", strerror(errno));
+		dw_why(why, whysz, "cannot stat: %s", strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		ret = -EINVAL;
-		set_why(why, whysz, "is not a regular file");
+		dw_why(why, whysz, "is not a regular file");
 		goto out;
 	}
 	if (st.st_size < 0 || (unsigned long long)st.st_size > max) {
 		ret = -EFBIG;
-		set_why(why, whysz, "is %lld bytes, more than the limit of %zu",
+		dw_why(why, whysz, "is %lld bytes, more than the limit of %zu",
 			(long long)st.st_size, max);
 		goto out;
 	}
@@ -172,7 +159,7 @@ int dw_file_read(const char *path, size_t max, int check_secure, int secret, cha
 			if (errno == EINTR)
 				continue;
 			ret = -errno;
-			set_why(why, whysz, "cannot read: %s", strerror(errno));
+			dw_why(why, whysz, "cannot read: %s", strerror(errno));
 			goto out;
 		}
 		if (r == 0)
@@ -180,7 +167,7 @@ int dw_file_read(const char *path, size_t max, int check_secure, int secret, cha
 		used += (size_t)r;
 		if (used > max) {
 			ret = -EFBIG;
-			set_why(why, whysz, "grew beyond the limit of %zu bytes", max);
+			dw_why(why, whysz, "grew beyond the limit of %zu bytes", max);
 			goto out;
 		}
 	}

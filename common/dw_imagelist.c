@@ -13,21 +13,10 @@
 
 #include "dw_file.h"
 #include "dw_hex.h"
+#include "dw_why.h"
 
 #define DIGEST_PREFIX "sha256:"
 #define DIGEST_LEN (7 + 64)
-
-__attribute__((format(printf, 3, 4))) static void say(char *err, size_t errsz, const char *fmt,
-						      ...)
-{
-	va_list ap;
-
-	if (!err || !errsz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
 
 /* "sha256:" and 64 lowercase hex digits (moby's digest form) into OUT. */
 static int parse_digest(const char *s, size_t len, uint8_t out[32])
@@ -118,7 +107,7 @@ static int parse_entry(const char *s, size_t len, struct dw_image_entry *e, char
 	while (i < len && !blank(s[i]))
 		i++;
 	if (parse_digest(s, i, e->digest) < 0) {
-		say(err, errsz, "expected an image digest (\"sha256:\" and 64 lowercase hex digits) "
+		dw_why(err, errsz, "expected an image digest (\"sha256:\" and 64 lowercase hex digits) "
 				"at the start of the line");
 		return -1;
 	}
@@ -129,19 +118,19 @@ static int parse_entry(const char *s, size_t len, struct dw_image_entry *e, char
 		for (tok = i + 8; tok < len && !blank(s[tok]); tok++)
 			;
 		if (parse_time(s + i + 8, tok - i - 8, &e->expires) < 0 || e->expires == 0) {
-			say(err, errsz, "expires= wants a UTC date, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+			dw_why(err, errsz, "expires= wants a UTC date, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
 			return -1;
 		}
 		for (i = tok; i < len && blank(s[i]); i++)
 			;
 	}
 	if (len - i > DW_IMAGELIST_COMMENT_MAX) {
-		say(err, errsz, "the comment is longer than %d bytes", DW_IMAGELIST_COMMENT_MAX);
+		dw_why(err, errsz, "the comment is longer than %d bytes", DW_IMAGELIST_COMMENT_MAX);
 		return -1;
 	}
 	for (size_t k = i; k < len; k++)
 		if ((unsigned char)s[k] < 0x20 && s[k] != '\t') {
-			say(err, errsz, "the comment holds a control character");
+			dw_why(err, errsz, "the comment holds a control character");
 			return -1;
 		}
 	memcpy(e->comment, s + i, len - i);
@@ -169,7 +158,7 @@ int dw_imagelist_parse(const char *text, size_t len, struct dw_image_list *l, un
 		if (n && s[n - 1] == '\r')
 			n--;
 		if (memchr(s, '\0', n)) {
-			say(err, errsz, "the line holds a NUL byte");
+			dw_why(err, errsz, "the line holds a NUL byte");
 			goto out;
 		}
 		while (b < n && blank(s[b]))
@@ -181,7 +170,7 @@ int dw_imagelist_parse(const char *text, size_t len, struct dw_image_list *l, un
 			struct dw_image_entry *nv = reallocarray(l->v, nc, sizeof(*nv));
 			if (!nv) {
 				rc = -ENOMEM;
-				say(err, errsz, "out of memory");
+				dw_why(err, errsz, "out of memory");
 				goto out;
 			}
 			l->v = nv;
@@ -198,7 +187,7 @@ int dw_imagelist_parse(const char *text, size_t len, struct dw_image_list *l, un
 	for (size_t i = 1; i < l->n; i++)
 		if (by_digest(&l->v[i - 1], &l->v[i]) == 0) {
 			ln = l->v[i].line > l->v[i - 1].line ? l->v[i].line : l->v[i - 1].line;
-			say(err, errsz, "the image is listed twice (also on line %u)",
+			dw_why(err, errsz, "the image is listed twice (also on line %u)",
 			    l->v[i].line + l->v[i - 1].line - ln);
 			goto out;
 		}
@@ -226,46 +215,46 @@ int dw_imagelist_load(const char *list_path, const char *pubkey_path, int check_
 	if (asprintf(&sigpath, "%s.minisig", list_path) < 0) {
 		sigpath = NULL;
 		rc = -ENOMEM;
-		say(err, errsz, "out of memory");
+		dw_why(err, errsz, "out of memory");
 		goto out;
 	}
 	rc = dw_file_read(pubkey_path, 4096, check_secure, 0, &pkt, &plen, why, sizeof(why));
 	if (rc < 0) {
-		say(err, errsz, "public key %s: %s", pubkey_path, why[0] ? why : strerror(-rc));
+		dw_why(err, errsz, "public key %s: %s", pubkey_path, why[0] ? why : strerror(-rc));
 		goto out;
 	}
 	rc = dw_minisign_pk_parse(pkt, plen, &pk, why, sizeof(why));
 	if (rc < 0) {
-		say(err, errsz, "public key %s: %s", pubkey_path, why);
+		dw_why(err, errsz, "public key %s: %s", pubkey_path, why);
 		goto out;
 	}
 	rc = dw_file_read(list_path, DW_IMAGELIST_MAX_BYTES, check_secure, 0, &list, &llen, why,
 			  sizeof(why));
 	if (rc < 0) {
-		say(err, errsz, "%s: %s", list_path, why[0] ? why : strerror(-rc));
+		dw_why(err, errsz, "%s: %s", list_path, why[0] ? why : strerror(-rc));
 		goto out;
 	}
 	rc = dw_file_read(sigpath, 8192, check_secure, 0, &sig, &slen, why, sizeof(why));
 	if (rc < 0) {
-		say(err, errsz, "%s (the list's signature): %s", sigpath, why[0] ? why : strerror(-rc));
+		dw_why(err, errsz, "%s (the list's signature): %s", sigpath, why[0] ? why : strerror(-rc));
 		goto out;
 	}
 	rc = dw_minisign_verify(&pk, sig, slen, (const uint8_t *)list, llen, l->trusted_comment,
 				sizeof(l->trusted_comment), why, sizeof(why));
 	if (rc < 0) {
-		say(err, errsz, "%s: %s", list_path, why);
+		dw_why(err, errsz, "%s: %s", list_path, why);
 		goto out;
 	}
 	rc = dw_imagelist_parse(list, llen, l, &line, why, sizeof(why));
 	if (rc < 0) {
-		say(err, errsz, "%s:%u: %s", list_path, line, why);
+		dw_why(err, errsz, "%s:%u: %s", list_path, line, why);
 		goto out;
 	}
 	dw_minisign_keyid_hex(pk.keyid, l->keyid);
 	l->path = strdup(list_path);
 	if (!l->path) {
 		rc = -ENOMEM;
-		say(err, errsz, "out of memory");
+		dw_why(err, errsz, "out of memory");
 	}
 out:
 	if (rc < 0)

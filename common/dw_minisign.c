@@ -9,6 +9,8 @@
 
 #include <sodium.h>
 
+#include "dw_why.h"
+
 #define UNTRUSTED "untrusted comment:"
 #define TRUSTED "trusted comment: "
 #define PK_BYTES (2 + 8 + 32)
@@ -21,18 +23,6 @@ struct line {
 	const char *s;
 	size_t len;
 };
-
-__attribute__((format(printf, 3, 4))) static void say(char *err, size_t errsz, const char *fmt,
-						      ...)
-{
-	va_list ap;
-
-	if (!err || !errsz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
 
 /* Split TEXT into at most MAX lines (without "\n" or "\r\n").  Anything
  * after them other than empty lines is an error.  The number of lines, or
@@ -98,11 +88,11 @@ int dw_minisign_pk_parse(const char *text, size_t len, struct dw_minisign_pk *pk
 	uint8_t bin[PK_BYTES];
 
 	if (split(text, len, l, 2) != 2 || !starts(&l[0], UNTRUSTED)) {
-		say(err, errsz, "not a minisign public key (an \"untrusted comment:\" line, then the key)");
+		dw_why(err, errsz, "not a minisign public key (an \"untrusted comment:\" line, then the key)");
 		return -EINVAL;
 	}
 	if (b64(&l[1], bin, sizeof(bin)) < 0 || memcmp(bin, "Ed", 2) != 0) {
-		say(err, errsz, "not a minisign public key: its second line is not an Ed25519 key");
+		dw_why(err, errsz, "not a minisign public key: its second line is not an Ed25519 key");
 		return -EINVAL;
 	}
 	memcpy(pk->keyid, bin + 2, 8);
@@ -128,7 +118,7 @@ int dw_minisign_sk_parse(const char *text, size_t len, const char *password,
 	if (split(text, len, l, 2) != 2 || !starts(&l[0], UNTRUSTED) ||
 	    b64(&l[1], bin, sizeof(bin)) < 0 || memcmp(bin, "Ed", 2) != 0 ||
 	    memcmp(bin + 4, "B2", 2) != 0) {
-		say(err, errsz, "not a minisign secret key");
+		dw_why(err, errsz, "not a minisign secret key");
 		goto out;
 	}
 	for (int i = 7; i >= 0; i--) {
@@ -137,25 +127,25 @@ int dw_minisign_sk_parse(const char *text, size_t len, const char *password,
 	}
 	if (memcmp(kdf, "Sc", 2) == 0) {
 		if (!password) {
-			say(err, errsz, "the secret key is encrypted: a password is needed");
+			dw_why(err, errsz, "the secret key is encrypted: a password is needed");
 			rc = -EACCES;
 			goto out;
 		}
 		if (mem > SK_MEMLIMIT_MAX) {
-			say(err, errsz, "the secret key asks for %llu MiB to derive its key: refused",
+			dw_why(err, errsz, "the secret key asks for %llu MiB to derive its key: refused",
 			    (unsigned long long)(mem >> 20));
 			goto out;
 		}
 		if (crypto_pwhash_scryptsalsa208sha256(stream, sizeof(stream), password,
 						       strlen(password), salt, ops, (size_t)mem) != 0) {
-			say(err, errsz, "cannot derive the key from the password (out of memory?)");
+			dw_why(err, errsz, "cannot derive the key from the password (out of memory?)");
 			rc = -ENOMEM;
 			goto out;
 		}
 		for (size_t i = 0; i < sizeof(stream); i++)
 			body[i] ^= stream[i];
 	} else if (kdf[0] != 0 || kdf[1] != 0) {
-		say(err, errsz, "the secret key uses an unknown key derivation");
+		dw_why(err, errsz, "the secret key uses an unknown key derivation");
 		goto out;
 	}
 	/* the check: BLAKE2b-256 of "Ed" | key id | secret key (minisign 0.11
@@ -167,7 +157,7 @@ int dw_minisign_sk_parse(const char *text, size_t len, const char *password,
 	memset(chk2, 0, sizeof(chk2));
 	if (sodium_memcmp(chk, body + 72, sizeof(chk)) != 0 &&
 	    (memcmp(kdf, "Sc", 2) == 0 || sodium_memcmp(chk2, body + 72, sizeof(chk2)) != 0)) {
-		say(err, errsz, memcmp(kdf, "Sc", 2) == 0 ? "wrong password for the secret key"
+		dw_why(err, errsz, memcmp(kdf, "Sc", 2) == 0 ? "wrong password for the secret key"
 							  : "the secret key is corrupt");
 		rc = -EACCES;
 		goto out;
@@ -175,7 +165,7 @@ int dw_minisign_sk_parse(const char *text, size_t len, const char *password,
 	/* and the key itself: its second half is the public key of its seed */
 	crypto_sign_seed_keypair(pk2, sk2, body + 8);
 	if (sodium_memcmp(sk2, body + 8, sizeof(sk2)) != 0) {
-		say(err, errsz, "the secret key is corrupt");
+		dw_why(err, errsz, "the secret key is corrupt");
 		rc = -EACCES;
 		goto out;
 	}
@@ -203,13 +193,13 @@ int dw_minisign_verify(const struct dw_minisign_pk *pk, const char *sig, size_t 
 	if (split(sig, siglen, l, 4) != 4 || !starts(&l[0], UNTRUSTED) || !starts(&l[2], TRUSTED) ||
 	    b64(&l[1], s, sizeof(s)) < 0 || b64(&l[3], global, sizeof(global)) < 0 ||
 	    (memcmp(s, "Ed", 2) != 0 && memcmp(s, "ED", 2) != 0)) {
-		say(err, errsz, "not a minisign signature");
+		dw_why(err, errsz, "not a minisign signature");
 		return -EBADMSG;
 	}
 	if (memcmp(s + 2, pk->keyid, 8) != 0) {
 		dw_minisign_keyid_hex(pk->keyid, want);
 		dw_minisign_keyid_hex(s + 2, got);
-		say(err, errsz, "signed by key %s, not by the trusted key %s", got, want);
+		dw_why(err, errsz, "signed by key %s, not by the trusted key %s", got, want);
 		return -EKEYREJECTED;
 	}
 	if (s[1] == 'D') {
@@ -218,19 +208,19 @@ int dw_minisign_verify(const struct dw_minisign_pk *pk, const char *sig, size_t 
 		signed_len = sizeof(hash);
 	}
 	if (crypto_sign_verify_detached(s + 10, signed_msg, signed_len, pk->pk) != 0) {
-		say(err, errsz, "the signature does not verify: the file is not what key %s signed",
+		dw_why(err, errsz, "the signature does not verify: the file is not what key %s signed",
 		    (dw_minisign_keyid_hex(pk->keyid, want), want));
 		return -EBADMSG;
 	}
 	tclen = l[2].len - strlen(TRUSTED);
 	if (tclen > DW_MINISIGN_COMMENT_MAX) {
-		say(err, errsz, "the trusted comment is longer than %d bytes", DW_MINISIGN_COMMENT_MAX);
+		dw_why(err, errsz, "the trusted comment is longer than %d bytes", DW_MINISIGN_COMMENT_MAX);
 		return -EBADMSG;
 	}
 	memcpy(buf, s + 10, 64);
 	memcpy(buf + 64, l[2].s + strlen(TRUSTED), tclen);
 	if (crypto_sign_verify_detached(global, buf, 64 + tclen, pk->pk) != 0) {
-		say(err, errsz, "the trusted comment's signature does not verify");
+		dw_why(err, errsz, "the trusted comment's signature does not verify");
 		return -EBADMSG;
 	}
 	if (tc && tcsz) {
@@ -252,11 +242,11 @@ int dw_minisign_sign(const struct dw_minisign_sk *sk, const uint8_t *msg, size_t
 
 	for (size_t i = 0; i < tclen; i++)
 		if ((unsigned char)tc[i] < 0x20 && tc[i] != '\t') {
-			say(err, errsz, "the trusted comment must be one line of printable text");
+			dw_why(err, errsz, "the trusted comment must be one line of printable text");
 			goto out;
 		}
 	if (tclen > DW_MINISIGN_COMMENT_MAX) {
-		say(err, errsz, "the trusted comment is longer than %d bytes", DW_MINISIGN_COMMENT_MAX);
+		dw_why(err, errsz, "the trusted comment is longer than %d bytes", DW_MINISIGN_COMMENT_MAX);
 		goto out;
 	}
 	crypto_generichash(hash, sizeof(hash), msg, msglen, NULL, 0);
@@ -273,7 +263,7 @@ int dw_minisign_sign(const struct dw_minisign_sk *sk, const uint8_t *msg, size_t
 	n = snprintf(out, outsz, "untrusted comment: signature from dockwarden image sign\n%s\n"
 				 TRUSTED "%s\n%s\n", b1, tc, b2);
 	if (n < 0 || (size_t)n >= outsz) {
-		say(err, errsz, "signature buffer too small");
+		dw_why(err, errsz, "signature buffer too small");
 		rc = -ENOSPC;
 		goto out;
 	}
