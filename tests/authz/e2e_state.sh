@@ -48,7 +48,9 @@ run_bg dwt-etc -v /etc:/host-etc
 run_bg dwt-hostpid --pid host
 run_bg dwt-hostnet --network host
 run_bg dwt-plain
-run_bg dwt-busy --pids-limit 4096 # many execs at once: each one is a process
+# many execs at once: each one is a process, and each runc exec setting it up is
+# charged to its memory cgroup, so 64 MiB can OOM-kill an exec (exit 137)
+run_bg dwt-busy --pids-limit 4096 --memory 1g
 mkdir -p "$T/scratch"
 run_bg dwt-scratch -v "$T/scratch:/s"
 docker create "${LIM[@]}" --name dwt-stopped --privileged dwt-bb /bin/sleep 600 >/dev/null || fail "setup: create"
