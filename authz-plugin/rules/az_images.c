@@ -163,15 +163,42 @@ static void check_pinned(struct az_ctx *c, const char *ref, size_t len, const ch
 	deny(c, field, safe, id, expired, where);
 }
 
-void az_check_trusted_image(struct az_ctx *c, const char *ref, size_t len, const char *field,
-			    bool service)
+void az_judge_image_doc(struct az_ctx *c, az_jv root, const char *field, const char *safe)
 {
 	const struct dw_image_entry *expired = NULL;
 	const char *d[1 + 64], *where = NULL;
 	size_t dl[1 + 64], n = 0, i;
-	char safe[256], id[80];
+	char id[80];
+	az_jv v, e;
+
+	v = az_jget(root, "Id");
+	if (!az_jis(v, AZ_JSTR)) {
+		az_reject(c, "dockerd's inspect document of image %s has no Id", safe);
+		return;
+	}
+	d[n] = v->u.s;
+	dl[n++] = v->n;
+	az_sanitize(v->u.s, v->n, id, sizeof(id));
+	/* "name@sha256:..." each: the digest after the '@' */
+	v = az_jget(root, "RepoDigests");
+	AZ_JARR_FOREACH(v, i, e) {
+		const char *at;
+		if (n == sizeof(d) / sizeof(d[0]))
+			break;
+		if (!az_jis(e, AZ_JSTR) || !(at = memrchr(e->u.s, '@', e->n)))
+			continue;
+		d[n] = at + 1;
+		dl[n++] = e->n - (size_t)(at + 1 - e->u.s);
+	}
+	if (lookup(c->images, c->now, d, dl, n, &expired, &where) != 1)
+		deny(c, field, safe, id, expired, where);
+}
+
+void az_check_trusted_image(struct az_ctx *c, const char *ref, size_t len, const char *field,
+			    bool service)
+{
+	char safe[256];
 	struct az_jdoc doc;
-	az_jv root, v, e;
 	int rc;
 
 	if (c->in_inspect || c->prof->rules[DW_RULE_TRUSTED_IMAGES] == DW_MODE_OFF)
@@ -189,29 +216,6 @@ void az_check_trusted_image(struct az_ctx *c, const char *ref, size_t len, const
 			"local image's digests can be checked)", field, safe);
 		return;
 	}
-	root = az_json_root(&doc);
-	v = az_jget(root, "Id");
-	if (!az_jis(v, AZ_JSTR)) {
-		az_reject(c, "dockerd's inspect document of image %s has no Id", safe);
-		goto out;
-	}
-	d[n] = v->u.s;
-	dl[n++] = v->n;
-	az_sanitize(v->u.s, v->n, id, sizeof(id));
-	/* "name@sha256:..." each: the digest after the '@' */
-	v = az_jget(root, "RepoDigests");
-	AZ_JARR_FOREACH(v, i, e) {
-		const char *at;
-		if (n == sizeof(d) / sizeof(d[0]))
-			break;
-		if (!az_jis(e, AZ_JSTR) || !(at = memrchr(e->u.s, '@', e->n)))
-			continue;
-		d[n] = at + 1;
-		dl[n++] = e->n - (size_t)(at + 1 - e->u.s);
-	}
-	if (lookup(c->images, c->now, d, dl, n, &expired, &where) == 1)
-		goto out;
-	deny(c, field, safe, id, expired, where);
-out:
+	az_judge_image_doc(c, az_json_root(&doc), field, safe);
 	az_json_free(&doc);
 }

@@ -22,6 +22,7 @@
 #include "dw_imagelist.h"
 
 struct az_ctx;
+struct az_jnode;
 
 struct az_image_src {
 	char *path;                 /* the list file */
@@ -68,5 +69,10 @@ int az_images_load(const struct dw_policy *pol, const struct az_images *prev, in
  * looked up as it is. */
 void az_check_trusted_image(struct az_ctx *c, const char *ref, size_t len, const char *field,
 			    bool service);
+/* The lookup itself, on dockerd's image inspect document ROOT: its Id and
+ * each of its repo digests against C's lists.  SAFE names the image in
+ * messages. */
+void az_judge_image_doc(struct az_ctx *c, const struct az_jnode *root, const char *field,
+			const char *safe);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "az_inspect.h"
+#include "az_images.h"
 #include "az_rules.h"
 #include "az_state.h"
 
@@ -152,5 +153,24 @@ void az_judge_volume(const struct dw_policy *pol, const char *user, const char *
 	if (root == NULL)
 		return;
 	az_judge_volume_doc(&c, root);
+	az_json_free(&doc);
+}
+
+void az_judge_image(const struct az_images *set, int64_t now, const char *ref, const char *json,
+		    size_t len, struct az_verdict *v)
+{
+	struct dw_authz_profile prof = { .name = NULL };
+	struct az_ctx c = { .prof = &prof, .v = v, .images = set, .now = now };
+	struct az_jdoc doc;
+	char safe[256];
+	az_jv root;
+
+	prof.rules[DW_RULE_TRUSTED_IMAGES] = DW_MODE_DENY;
+	az_verdict_init(v);
+	root = parse_object(&c, json, len, &doc, "image");
+	if (root == NULL)
+		return;
+	az_sanitize(ref, strlen(ref), safe, sizeof(safe));
+	az_judge_image_doc(&c, root, "image", safe);
 	az_json_free(&doc);
 }

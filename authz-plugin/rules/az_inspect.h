@@ -10,6 +10,7 @@
 #define AZ_INSPECT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "az_json.h"
 #include "az_verdict.h"
@@ -36,6 +37,14 @@ void az_judge_container_defaults(const struct dw_policy *pol, const char *user, 
  * sensitive host path, an overlay of one, a host device). */
 void az_judge_volume(const struct dw_policy *pol, const char *user, const char *json,
 		     size_t len, struct az_verdict *v);
+
+/* An image inspect document (GET /images/{id}/json), REF naming it, by the
+ * trusted_images rule as if it were on: is its Id or a repo digest on a
+ * usable list of SET at NOW (seconds since the epoch)?  The doctor asks this
+ * of each container's image, also before the rule is turned on. */
+struct az_images;
+void az_judge_image(const struct az_images *set, int64_t now, const char *ref, const char *json,
+		    size_t len, struct az_verdict *v);
 
 /* The same on parsed documents, reporting through C. */
 void az_judge_container_doc(struct az_ctx *c, az_jv root, enum az_judge_scope scope);

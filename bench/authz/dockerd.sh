@@ -8,7 +8,11 @@
 # socket): GET /containers/json, POST /containers/create, and three calls on
 # an existing running container that dockwarden judges by that container's
 # configuration: exec create, docker cp's PUT and GET /archive.  (A start
-# needs a stopped container each time; not measured here.)  Prints the table rows (bench/README.md) named with the lane.
+# needs a stopped container each time; not measured here.)  A fourth dockerd's
+# dockwarden has trusted_images on, with a signed list holding the image: its
+# raw create, and `docker run --rm` through the CLI (RUNS per round) on it and
+# on the allow-all one, measure the image check.  Prints the table rows
+# (bench/README.md) named with the lane.
 set -euo pipefail
 B=$(readlink -f "${1:?usage: dockerd.sh BUILD_DIR LANE}")
 export DW_DOCKERD_LANE=${2:?usage: dockerd.sh BUILD_DIR LANE}
@@ -20,6 +24,7 @@ ROUNDS=${ROUNDS:-5}
 GETS=${GETS:-1000}
 CREATES=${CREATES:-100}
 CALLS=${CALLS:-300}
+RUNS=${RUNS:-20}
 [ "$ROUNDS" -ge 3 ] || { echo "dockerd.sh: ROUNDS must be at least 3 (medians)" >&2; exit 2; }
 
 dw_e2e_lock "$@"
@@ -34,25 +39,59 @@ dw_on_exit "_dw_kill_pidfile '$T/dw.pid'"
 "$B/bench/authz/allowall" "$T/aa.sock" &
 echo $! >"$T/aa.pid"
 dw_on_exit "_dw_kill_pidfile '$T/aa.pid'"
+# the trusted_images plugin: its list is written (and signed) once the
+# image exists; until then the rule is off so the image can be imported
+KEYS=$HERE/../../tests/images/data
+images_policy() { # MODE
+	printf '{"authz": {"rules": {"trusted_images": "%s"}, "image_lists": [{"list": "%s", "pubkey": "%s"}]}}\n' \
+		"$1" "$T/bench.list" "$T/a.pub" >"$T/images.json"
+	chmod 0600 "$T/images.json"
+}
+install -m 0644 "$KEYS/a.pub" "$T/a.pub"
+: >"$T/bench.list"
+chmod 0644 "$T/bench.list"
+"$B/common/cli/dockwarden" image sign --seckey "$KEYS/a.key" "$T/bench.list" >/dev/null
+images_policy off
+"$AZ" --socket "$T/im.sock" --policy "$T/images.json" --docker-socket "$T/d-images/docker.sock" \
+	--foreground 2>"$T/im.err" &
+echo $! >"$T/im.pid"
+dw_on_exit "_dw_kill_pidfile '$T/im.pid'"
 dw_wait_for 10 test -S "$T/dw.sock"
 dw_wait_for 10 test -S "$T/aa.sock"
+dw_wait_for 10 test -S "$T/im.sock"
 mkdir -p /etc/docker/plugins
-sa=dwt-bench-$lane-allow sd=dwt-bench-$lane-dw
+sa=dwt-bench-$lane-allow sd=dwt-bench-$lane-dw si=dwt-bench-$lane-im
 echo "unix://$T/aa.sock" >"/etc/docker/plugins/$sa.spec"
 echo "unix://$T/dw.sock" >"/etc/docker/plugins/$sd.spec"
-dw_on_exit "rm -f /etc/docker/plugins/$sa.spec /etc/docker/plugins/$sd.spec"
-declare -A ARGS=([none]="" [allowall]="--authorization-plugin=$sa" [dockwarden]="--authorization-plugin=$sd")
+echo "unix://$T/im.sock" >"/etc/docker/plugins/$si.spec"
+dw_on_exit "rm -f /etc/docker/plugins/$sa.spec /etc/docker/plugins/$sd.spec /etc/docker/plugins/$si.spec"
+declare -A ARGS=([none]="" [allowall]="--authorization-plugin=$sa" [dockwarden]="--authorization-plugin=$sd"
+	[images]="--authorization-plugin=$si")
 root=$(mktemp -d /tmp/dwt-authz-rootfs.XXXXXX)
 dw_on_exit "rm -rf '$root'"
 mkdir -p "$root/bin" "$root/tmp"; cp /bin/busybox "$root/bin/"
 for c in true sleep sh; do ln -s busybox "$root/bin/$c"; done
 chmod 755 "$root"
-for k in none allowall dockwarden; do
+for k in none allowall dockwarden images; do
 	# shellcheck disable=SC2086
 	dw_dockerd_start "$T/d-$k" ${ARGS[$k]}
 	tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' - dwt-bb >/dev/null
 	docker run -d --name dwt-bench --memory 64m --pids-limit 64 --user 1000 dwt-bb /bin/sleep 3600 >/dev/null
 done
+# (on the images dockerd, the last one) an image the list will not hold
+tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'LABEL unlisted=1' - dwt-unlisted >/dev/null
+# the image on the list, the rule on
+echo "$(docker image inspect -f '{{.Id}}' dwt-bb) bench" >"$T/bench.list"
+"$B/common/cli/dockwarden" image sign --seckey "$KEYS/a.key" "$T/bench.list" >/dev/null
+images_policy deny
+kill -HUP "$(cat "$T/im.pid")"
+dw_wait_for 10 grep -q "image list $T/bench.list: 1 images" "$T/im.err" ||
+	{ echo "the image plugin did not load its list: $(tail -3 "$T/im.err")" >&2; exit 1; }
+out=$(docker run --rm --memory 64m --pids-limit 64 --user 1000 dwt-unlisted /bin/true 2>&1) &&
+	{ echo "the image plugin allowed an image not on its list" >&2; exit 1; }
+grep -q "trusted_images: Image dwt-unlisted .* is on no trusted image list" <<<"$out" ||
+	{ echo "unlisted image: unexpected answer: $out" >&2; exit 1; }
+denials=$(grep -c "trusted_images" "$T/im.err" || true)
 api=$(docker version -f '{{.Server.APIVersion}}')
 server=$(docker version -f '{{.Server.Version}}')
 
@@ -88,16 +127,37 @@ sample() { # KEY DAEMON REQUEST COUNT EXPECT
 	printf '  %-10s %-10s %s\n' "$1" "$2" "$out"
 	printf '%s-%s %s\n' "$1" "$2" "$(python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["p50_us"])' <<<"$out")" >>"$T/samples"
 }
+sample_run() { # DAEMON: the median wall time of RUNS `docker run --rm`
+	local us
+	us=$(DOCKER_HOST=unix://$T/d-$1/docker.sock python3 - "$RUNS" <<'PY'
+import statistics, subprocess, sys, time
+t = []
+for _ in range(int(sys.argv[1])):
+    a = time.monotonic()
+    subprocess.run(["docker", "run", "--rm", "--memory", "64m", "--pids-limit", "64", "--user", "1000",
+                    "dwt-bb", "/bin/true"], check=True)
+    t.append((time.monotonic() - a) * 1e6)
+print("%.0f" % statistics.median(t))
+PY
+)
+	printf '  %-10s %-10s p50_us %s\n' run "$1" "$us"
+	printf 'run-%s %s\n' "$1" "$us" >>"$T/samples"
+}
 echo "== dockerd $server (API $api), lane $lane, $ROUNDS rounds"
 for r in $(seq 1 "$ROUNDS"); do
-	for k in none allowall dockwarden; do
+	for k in none allowall dockwarden images; do
 		sample get "$k" get "$GETS" 200
 		sample create "$k" create "$CREATES" 201
 		sample exec "$k" exec "$CALLS" 201
 		sample cp "$k" cp "$CALLS" 200
 		sample cpout "$k" cpout "$CALLS" 200
 	done
+	for k in allowall images; do
+		sample_run "$k"
+	done
 done
+[ "$(grep -c "trusted_images" "$T/im.err" || true)" = "$denials" ] ||
+	{ echo "the image plugin denied a listed image: $(grep trusted_images "$T/im.err" | tail -2)" >&2; exit 1; }
 grep -q "guarding dockerd" "$T/dw.err" || { echo "dockwarden never learnt its dockerd: $(cat "$T/dw.err")" >&2; exit 1; }
 
 python3 - "$T/samples" "$lane" "$server" <<'PY'
@@ -114,5 +174,10 @@ for name, k in (("GET /containers/json", "get"), ("POST /containers/create", "cr
                 ("docker cp (GET archive) out of a container", "cpout")):
     v, a = m[k + "-dockwarden"], m[k + "-allowall"]
     print("\t".join(("%s via dockerd %s (%s), p50" % (name, server, lane), "%.1f" % v, "us/request",
+                     "allow-all plugin", "%.1f" % a, "%.2f" % (v / a))))
+for name, k, unit in (("POST /containers/create, trusted_images on", "create-images", "us/request"),
+                      ("docker run --rm (CLI), trusted_images on", "run-images", "us/run")):
+    v, a = m[k], m[k.split("-")[0] + "-allowall"]
+    print("\t".join(("%s, via dockerd %s (%s), p50" % (name, server, lane), "%.1f" % v, unit,
                      "allow-all plugin", "%.1f" % a, "%.2f" % (v / a))))
 PY

@@ -1,5 +1,6 @@
 #!/bin/bash
-# e2e_images.sh PLUGIN_BINARY DATA_DIR - trusted_images through a real dockerd.
+# e2e_images.sh PLUGIN_BINARY DATA_DIR DOCKWARDEN - trusted_images through a
+# real dockerd.
 #
 # Two local images; a list holding the first one's image ID, signed by
 # minisign itself with the test key (DATA_DIR/a.key).  Through the docker
@@ -7,10 +8,13 @@
 # the other image, an expired entry and a list signed by a key that is not
 # trusted are denied with their messages; a list with one changed byte is
 # refused on reload (the previous list stays) and, at a fresh start, makes
-# the image's run denied naming the bad signature.
+# the image's run denied naming the bad signature.  In a one-node swarm,
+# service create and update are judged by the digest they are pinned to.
+# `dockwarden doctor` reports the lists and each existing container's image.
 set -euo pipefail
 PLUGIN=$(readlink -f "$1")
 DATA=$(readlink -f "$2")
+DW=$(readlink -f "$3")
 . "$(dirname "$0")/../lib/e2e.sh"
 
 command -v minisign >/dev/null || { dw_log "SKIP: minisign is not installed (scripts/install-deps installs it)"; exit 77; }
@@ -125,5 +129,59 @@ printf '%s expires=2020-01-01 retired\n' "$good" >"$L"
 sign a.key
 reload
 denied "Image dwt-good ($good): its entry in $L expired at 2020-01-01T00:00:00Z" docker run "${LIM[@]}" dwt-good /bin/true
+
+
+# --- services: pinned to a listed digest, or denied ----------------------------
+printf '%s e2e scan 3 clean\n' "$good" >"$L"
+sign a.key
+reload
+docker swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:0 >/dev/null 2>"$T/swarm.err" ||
+	fail "swarm init: $(cat "$T/swarm.err")"
+dw_on_exit "docker swarm leave --force >/dev/null 2>&1 || true"
+# the image is local only: nothing to resolve against a registry
+SVC=(--detach --no-resolve-image --limit-memory 64m --limit-pids 64 --user 1000)
+allowed docker service create "${SVC[@]}" --name dwt-svc "dwt-good@$good" /bin/sleep 600
+denied "TaskTemplate.ContainerSpec.Image dwt-good:latest is not pinned to a digest" \
+	docker service create "${SVC[@]}" --name dwt-svc2 dwt-good:latest /bin/sleep 600
+denied "TaskTemplate.ContainerSpec.Image dwt-good@$other ($other) is on no trusted image list" \
+	docker service update --detach --no-resolve-image --image "dwt-good@$other" dwt-svc
+[ "$(docker service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Image}}' dwt-svc)" = "dwt-good@$good" ] ||
+	fail "the denied update changed the service"
+ok "the service still runs the listed digest"
+docker swarm leave --force >/dev/null
+
+# --- doctor: the lists, and each existing container's image --------------------
+# two containers made while the rule is off, one from each image
+policy off
+reload
+docker create --name dwt-img-good --memory 64m --pids-limit 64 --user 1000 dwt-good /bin/true >/dev/null
+docker create --name dwt-img-other --memory 64m --pids-limit 64 --user 1000 dwt-other /bin/true >/dev/null
+doctor() { # MODE: doctor's JSON for the two image checks, the rule in MODE
+	policy "$1"
+	"$DW" doctor --json --only dw-image-lists --only dw-container-image \
+		--docker-socket "$T/d/docker.sock" --policy "$T/policy.json" >"$T/doctor.json" 2>"$T/doctor.err" || true
+	jq -e . "$T/doctor.json" >/dev/null || fail "doctor: no JSON: $(cat "$T/doctor.err")"
+}
+result() { # ID OBJECT: "LEVEL MESSAGE" of that result
+	jq -r --arg id "$1" --arg o "$2" \
+		'.checks[] | select(.id == $id and .object == $o) | "\(.level) \(.evidence)"' "$T/doctor.json"
+}
+expect() { # ID OBJECT LEVEL MESSAGE-PART
+	local got
+	got=$(result "$1" "$2")
+	[[ "$got" == "$3 "*"$4"* ]] || fail "doctor $1 $2: want $3 ...$4..., got: ${got:-nothing}"
+	ok "doctor: $1 $2: $3"
+}
+doctor deny
+expect dw-image-lists "$L" pass "1 images (0 expired), signed by key"
+expect dw-container-image dwt-img-good pass "image dwt-good is on a trusted list"
+expect dw-container-image dwt-img-other fail "image dwt-other ($other) is on no trusted image list"
+doctor warn
+expect dw-container-image dwt-img-other warn "(trusted_images is warn in the default profile)"
+printf '%s e2e scan 4 clean\n' "$good" >"$L" # changed after signing
+doctor deny
+expect dw-image-lists "$L" fail "the signature does not verify"
+expect dw-container-image dwt-img-good fail "unusable list $L: the signature does not verify"
+docker rm dwt-img-good dwt-img-other >/dev/null
 
 dw_log "e2e_images: $pass checks passed"

@@ -38,5 +38,7 @@ DR_CHECK_FN(dr_check_password_auth);
 /* check_objects.c */
 DR_CHECK_FN(dr_check_containers);
 DR_CHECK_FN(dr_check_volumes);
+DR_CHECK_FN(dr_check_image_lists);
+DR_CHECK_FN(dr_check_container_images);
 
 #endif

@@ -25,6 +25,8 @@
 
 #include "dw_policy.h"
 
+struct az_images;
+
 /* The newest Docker API version the authz plugin decodes (generated from
  * authz-plugin/schema/moby-versions.tsv); newer requests are denied as
  * unsupported, so a newer dockerd is a finding. */
@@ -73,6 +75,7 @@ struct dr_object {
 	char *name;
 	char *json;
 	size_t len;
+	char *image;  /* a container's image ID ("sha256:..."), else NULL */
 };
 
 /* One watch loaded in the kernel (AUDIT_LIST_RULES). */
@@ -126,6 +129,8 @@ struct dr_pam_findings {
 
 /* NOLINTNEXTLINE(clang-analyzer-optin.performance.Padding): grouped by source for reading; one per run */
 struct dr_facts {
+	time_t now;                 /* when the facts were read */
+
 	/* policy */
 	const char *policy_path;
 	struct dw_policy *pol;      /* the file's, or the built-in default */
@@ -157,6 +162,13 @@ struct dr_facts {
 	char objects_msg[DR_MSG];
 	struct dr_object *containers, *volumes;
 	size_t n_containers, n_volumes;
+	/* the policy's trusted image lists, and each container image's inspect
+	 * document (GET /images/ID/json, named by ID): read only when the
+	 * policy names lists */
+	struct az_images *image_set;  /* NULL: none named, or out of memory */
+	int images_err;               /* loading the lists: 0 or ENOMEM */
+	struct dr_object *images;
+	size_t n_images;
 
 	/* files (indexes: enum dr_file_id) */
 	struct dr_stat files[16];
@@ -176,7 +188,6 @@ struct dr_facts {
 	uint64_t spool_bytes, spool_segments;
 	uint64_t spool_durable_seq, spool_acked_seq;
 	time_t spool_acked_mtime;   /* when the log host last acknowledged; 0 never */
-	time_t now;
 
 	/* logins */
 	int members_err;

@@ -4,11 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "az_images.h"
 #include "doctor.h"
 
 void dr_facts_init(struct dr_facts *f)
 {
 	memset(f, 0, sizeof(*f));
+	f->now = time(NULL);
 	f->docker_gid = (gid_t)-1;
 	f->docker_socket = "/var/run/docker.sock";
 	for (size_t i = 0; i < DR_F_COUNT; i++)
@@ -20,6 +22,7 @@ static void free_objects(struct dr_object *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].name);
 		free(v[i].json);
+		free(v[i].image);
 	}
 	free(v);
 }
@@ -36,6 +39,8 @@ void dr_facts_free(struct dr_facts *f)
 	free(f->argv);
 	free_objects(f->containers, f->n_containers);
 	free_objects(f->volumes, f->n_volumes);
+	free_objects(f->images, f->n_images);
+	az_images_unref(f->image_set);
 	free(f->rules);
 	free(f->want);
 	free(f->members);
@@ -70,4 +75,9 @@ void dr_gather_policy(struct dr_facts *f, const struct dr_options *o)
 		return;
 	}
 	f->pol_builtin = f->pol->source != NULL && strcmp(f->pol->source, o->policy_path) != 0;
+	/* the image lists as the plugin reads them at start: each verified, a
+	 * bad one kept in the set as unusable with why */
+	if (f->pol->image_lists.n > 0 &&
+	    az_images_load(f->pol, NULL, 1, &f->image_set, NULL, NULL) < 0)
+		f->images_err = ENOMEM;
 }

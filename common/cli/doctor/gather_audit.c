@@ -257,7 +257,6 @@ void dr_gather_audit(struct dr_facts *f, const struct dr_options *o)
 	struct stat st;
 	size_t i;
 
-	f->now = time(NULL);
 	read_kernel(f);
 	if (dr_parse_want_rules(dr_shipped_audit_rules, &f->want, &f->n_want) < 0) {
 		f->audit_err = ENOMEM;

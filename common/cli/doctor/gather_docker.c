@@ -348,7 +348,51 @@ static int add_object(struct dr_object **v, size_t *n, const char *name, char *j
 		return -ENOMEM;
 	t[*n].json = json;
 	t[*n].len = len;
+	t[*n].image = NULL;
 	(*n)++;
+	return 0;
+}
+
+static bool have_image(const struct dr_facts *f, const char *id)
+{
+	for (size_t i = 0; i < f->n_images; i++)
+		if (strcmp(f->images[i].name, id) == 0)
+			return true;
+	return false;
+}
+
+/* GET /images/ID/json for each distinct image of a container: the digests
+ * the trusted_images rule looks up.  An image gone since (404) is left out;
+ * the check then says it cannot tell. */
+static int gather_images(struct dr_facts *f, struct dr_http *h)
+{
+	char path[512];
+	int rc;
+
+	for (size_t i = 0; i < f->n_containers; i++) {
+		const char *id = f->containers[i].image;
+		char *copy;
+
+		if (id == NULL || have_image(f, id))
+			continue;
+		dr_strf(path, sizeof(path), "/images/%s/json", id);
+		rc = dr_http_do(h, "GET", path, NULL, NULL);
+		if (rc == 0 && h->status == 404)
+			continue;
+		if (rc < 0 || h->status != 200) {
+			f->objects_err = rc < 0 ? -rc : EPROTO;
+			dr_strf(f->objects_msg, sizeof(f->objects_msg), "GET %s: %s", path,
+				 rc < 0 ? h->err : h->body);
+			return -1;
+		}
+		copy = malloc(h->len + 1);
+		if (copy == NULL || add_object(&f->images, &f->n_images, id, copy, h->len) < 0) {
+			free(copy);
+			f->objects_err = ENOMEM;
+			return -1;
+		}
+		memcpy(copy, h->body, h->len + 1);
+	}
 	return 0;
 }
 
@@ -365,6 +409,7 @@ static void gather_objects(struct dr_facts *f, struct dr_http *h)
 	json_array_foreach(list, i, e) {
 		const char *id = json_string_value(json_object_get(e, "Id"));
 		const char *nm = json_string_value(json_array_get(json_object_get(e, "Names"), 0));
+		const char *img = json_string_value(json_object_get(e, "ImageID"));
 		char *copy;
 
 		if (id == NULL)
@@ -387,7 +432,14 @@ static void gather_objects(struct dr_facts *f, struct dr_http *h)
 			goto out;
 		}
 		memcpy(copy, h->body, h->len + 1);
+		if (img != NULL && f->image_set != NULL &&
+		    (f->containers[f->n_containers - 1].image = strdup(img)) == NULL) {
+			f->objects_err = ENOMEM;
+			goto out;
+		}
 	}
+	if (f->image_set != NULL && gather_images(f, h) < 0)
+		goto out;
 	/* GET /volumes returns each volume as GET /volumes/NAME would */
 	vols = get_json(f, h, "/volumes");
 	if (vols == NULL)

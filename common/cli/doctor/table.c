@@ -81,5 +81,9 @@ const struct dr_check dr_checks[] = {
 	{ "dw-container", "existing container within the authz rules", OB, dr_check_containers, 0,
 	  NULL },
 	{ "dw-volume", "existing volume within the authz rules", OB, dr_check_volumes, 0, NULL },
+	{ "dw-image-lists", "trusted image lists read and verified", DR_NEED_POLICY,
+	  dr_check_image_lists, 0, NULL },
+	{ "dw-container-image", "existing container's image on a trusted list", OB,
+	  dr_check_container_images, 0, NULL },
 };
 const size_t dr_n_checks = sizeof(dr_checks) / sizeof(dr_checks[0]);
