@@ -10,7 +10,9 @@
  * If the spool refuses a batch (full, drop_new), chain_rollback() returns the
  * state to the batch start: dropped events never consume sequence numbers and
  * the loss is announced by a signed gap record with dropped=N.
- */
+ *
+ * Errors: a function returning int returns 0 or a negative errno
+ * (ssize_t: the length, or a negative errno), unless it says otherwise. */
 #ifndef DW_AUDISP_CHAIN_H
 #define DW_AUDISP_CHAIN_H
 

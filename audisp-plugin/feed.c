@@ -11,7 +11,7 @@ struct feed {
 	auparse_state_t *au;
 	feed_event_fn fn;
 	void *ctx;
-	struct audit_rec *recs;
+	struct ap_rec *recs;
 	size_t cap;
 };
 
@@ -30,7 +30,7 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *user)
 			continue;
 		if (n == f->cap) {
 			size_t nc = f->cap ? f->cap * 2 : 16;
-			struct audit_rec *nr = reallocarray(f->recs, nc, sizeof *nr);
+			struct ap_rec *nr = reallocarray(f->recs, nc, sizeof *nr);
 			if (!nr)
 				break; /* forward what we have rather than nothing */
 			f->recs = nr;

@@ -1,7 +1,10 @@
 /* feed.h - complete audit events from a byte stream, via libauparse in feed
  * mode (AUSOURCE_FEED): records are grouped into events by their serial,
  * completed by EOE or by aging (auparse_feed_age_events), and flushed at EOF.
- * node= prefixes and ENRICHED records are handled by libauparse itself. */
+ * node= prefixes and ENRICHED records are handled by libauparse itself.
+ *
+ * Errors: a function returning int returns 0 or a negative errno
+ * (ssize_t: the length, or a negative errno), unless it says otherwise. */
 #ifndef DW_AUDISP_FEED_H
 #define DW_AUDISP_FEED_H
 
@@ -10,7 +13,7 @@
 #include "select.h"
 
 /* Called once per complete event; RECS are valid only during the call. */
-typedef void (*feed_event_fn)(void *ctx, const struct audit_rec *recs, size_t n);
+typedef void (*feed_event_fn)(void *ctx, const struct ap_rec *recs, size_t n);
 
 struct feed;
 

@@ -1,6 +1,6 @@
 /* main.c - dockwarden-audisp: an auditd plugin that selects Docker-related
  * audit events, signs them into a hash chain, spools them durably and lets
- * the sender thread deliver them to the log host (SPEC §4).
+ * the sender thread deliver them to the log host.
  *
  * The reader (this thread) never touches the network: stdin -> libauparse ->
  * selection -> chain/signature -> spool (one write + fdatasync per batch).
@@ -141,7 +141,7 @@ static int host_id(const struct dw_policy *p, char *out, size_t outsz)
 	return dw_rec_host_valid(out, strlen(out)) ? 0 : -EINVAL;
 }
 
-static void on_event(void *ctx, const struct audit_rec *recs, size_t n)
+static void on_event(void *ctx, const struct ap_rec *recs, size_t n)
 {
 	struct app *a = ctx;
 	enum select_reason why;
@@ -250,20 +250,12 @@ static void reload(struct app *a)
 {
 	struct dw_policy *np = NULL;
 	struct target t;
-	char why[256] = "";
 
 	if (load_policy(a->policy_path, &np) < 0) {
 		alog(LOG_ERR, "reload: %s rejected; the previous policy stays in force", a->policy_path);
 		return;
 	}
-	if (target_parse(np->forward.target, &t, why, sizeof why) < 0) {
-		alog(LOG_ERR, "reload: %s; the previous policy stays in force", why);
-		dw_policy_unref(np);
-		return;
-	}
-	snprintf(t.tls_ca, sizeof t.tls_ca, "%s", np->forward.tls_ca ? np->forward.tls_ca : "");
-	snprintf(t.tls_cert, sizeof t.tls_cert, "%s", np->forward.tls_cert ? np->forward.tls_cert : "");
-	snprintf(t.tls_key, sizeof t.tls_key, "%s", np->forward.tls_key ? np->forward.tls_key : "");
+	target_from_policy(np, &t);
 	sender_set_target(a->sender, &t);
 	spool_set_limits(a->spool, (uint64_t)np->forward.spool_max_mb << 20, np->forward.spool_full_action);
 	select_cfg_from_policy(&a->sel, np);
@@ -367,14 +359,8 @@ int main(int argc, char **argv)
 		alog(LOG_ERR, "no usable host id: set forward.host_id ([A-Za-z0-9._:-], <= 64) or /etc/machine-id");
 		goto out;
 	}
-	if (target_parse(a.policy->forward.target, &t, why, sizeof why) < 0) {
-		alog(LOG_ERR, "%s", why);
-		goto out;
-	}
-	snprintf(t.tls_ca, sizeof t.tls_ca, "%s", a.policy->forward.tls_ca ? a.policy->forward.tls_ca : "");
-	snprintf(t.tls_cert, sizeof t.tls_cert, "%s", a.policy->forward.tls_cert ? a.policy->forward.tls_cert : "");
-	snprintf(t.tls_key, sizeof t.tls_key, "%s", a.policy->forward.tls_key ? a.policy->forward.tls_key : "");
-	if (t.kind == TARGET_NONE)
+	target_from_policy(a.policy, &t);
+	if (t.dest.kind == DW_TARGET_NONE)
 		alog(LOG_WARNING, "forward.target is empty: records are signed and spooled, not sent");
 	if (!unsigned_mode) {
 		rc = dw_sign_key_load(a.policy->forward.signing_key, 0, &a.key, why, sizeof why);

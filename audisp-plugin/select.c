@@ -36,7 +36,7 @@ static size_t raw_len(const char *text, size_t len)
 	return gs ? (size_t)(gs - text) : len;
 }
 
-long audit_field_value(const char *text, size_t len, const char *name, char *out, size_t outsz)
+long ap_field_value(const char *text, size_t len, const char *name, char *out, size_t outsz)
 {
 	size_t nl = strlen(name);
 	size_t i = 0;
@@ -82,12 +82,8 @@ long audit_field_value(const char *text, size_t len, const char *name, char *out
 			hex = dw_hex_digit(text[k]) >= 0;
 		if (hex) {
 			size_t n = (e - v) / 2;
-			if (n + 1 > outsz)
+			if (n + 1 > outsz || dw_hex_decode(text + v, e - v, (uint8_t *)out, n) != 0)
 				return -1;
-			for (size_t k = 0; k < n; k++)
-				/* both digits were checked >= 0 above; shift them unsigned */
-				out[k] = (char)((unsigned)dw_hex_digit(text[v + 2 * k]) << 4 |
-						(unsigned)dw_hex_digit(text[v + 2 * k + 1]));
 			out[n] = '\0';
 			return (long)n;
 		}
@@ -149,7 +145,7 @@ static bool has_type(const char *text, size_t len, const char *type)
 	return (size_t)(text + len - t) > tl && memcmp(t, type, tl) == 0 && t[tl] == ' ';
 }
 
-enum select_reason select_event(const struct select_cfg *cfg, const struct audit_rec *recs, size_t n)
+enum select_reason select_event(const struct select_cfg *cfg, const struct ap_rec *recs, size_t n)
 {
 	char val[DW_PATH_MAX + 1];
 	char cwd[DW_PATH_MAX + 1] = "";
@@ -163,13 +159,13 @@ enum select_reason select_event(const struct select_cfg *cfg, const struct audit
 
 		if (memmem(t, len, "op=dockwarden-authz", 19) || memmem(t, len, "op=dockwarden-pam", 17))
 			return SEL_DOCKWARDEN;
-		if (cfg->keys->n && (vl = audit_field_value(t, len, "key", val, sizeof val)) > 0 &&
+		if (cfg->keys->n && (vl = ap_field_value(t, len, "key", val, sizeof val)) > 0 &&
 		    key_matches(cfg->keys, val, (size_t)vl))
 			return SEL_KEY;
-		if (cfg->binaries->n && audit_field_value(t, len, "exe", val, sizeof val) > 0 &&
+		if (cfg->binaries->n && ap_field_value(t, len, "exe", val, sizeof val) > 0 &&
 		    exe_matches(cfg->binaries, val))
 			return SEL_EXE;
-		if (has_type(t, len, "CWD") && audit_field_value(t, len, "cwd", val, sizeof val) > 0)
+		if (has_type(t, len, "CWD") && ap_field_value(t, len, "cwd", val, sizeof val) > 0)
 			memcpy(cwd, val, sizeof cwd);
 	}
 	if (cfg->paths->n == 0)
@@ -182,7 +178,7 @@ enum select_reason select_event(const struct select_cfg *cfg, const struct audit
 
 		if (!has_type(t, len, "PATH"))
 			continue;
-		vl = audit_field_value(t, len, "name", val, sizeof val);
+		vl = ap_field_value(t, len, "name", val, sizeof val);
 		if (vl <= 0)
 			continue;
 		if (val[0] == '/') {

@@ -1,4 +1,4 @@
-/* select.h - which audit events are Docker-related (SPEC §4).
+/* select.h - which audit events are Docker-related.
  *
  * An event is forwarded when any of its records
  *  - carries an audit key listed in forward.audit_keys (key="docker", or the
@@ -20,7 +20,7 @@
 
 #include "dw_policy.h"
 
-struct audit_rec {
+struct ap_rec {
 	const char *text;
 	size_t len;
 };
@@ -42,13 +42,13 @@ struct select_cfg {
 };
 void select_cfg_from_policy(struct select_cfg *cfg, const struct dw_policy *p);
 
-enum select_reason select_event(const struct select_cfg *cfg, const struct audit_rec *recs,
+enum select_reason select_event(const struct select_cfg *cfg, const struct ap_rec *recs,
 				size_t n);
 
 /* Exposed for tests: decode the value of field NAME in one record (raw part).
  * Quoted values are returned without quotes; hex-encoded values are decoded.
  * Returns the length written to OUT (NUL-terminated), or -1 when absent,
  * "(null)", or too long. */
-long audit_field_value(const char *text, size_t len, const char *name, char *out, size_t outsz);
+long ap_field_value(const char *text, size_t len, const char *name, char *out, size_t outsz);
 
 #endif

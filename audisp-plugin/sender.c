@@ -16,6 +16,7 @@
 #include <librelp.h>
 
 #include "alog.h"
+#include "dw_file.h"
 
 #define BATCH_RECORDS 4096
 #define RELP_WINDOW 1024
@@ -46,59 +47,12 @@ struct sender {
 	char tls_why[200];
 };
 
-int target_parse(const char *s, struct target *t, char *why, size_t whysz)
+void target_from_policy(const struct dw_policy *pol, struct target *t)
 {
-	const char *rest, *colon;
-	size_t hl;
-
-	memset(t, 0, sizeof *t);
-	if (!s || !*s) {
-		t->kind = TARGET_NONE;
-		return 0;
-	}
-	if (strncmp(s, "relp://", 7) == 0) {
-		t->kind = TARGET_RELP;
-		rest = s + 7;
-	} else if (strncmp(s, "relp+tls://", 11) == 0) {
-		t->kind = TARGET_RELP_TLS;
-		rest = s + 11;
-	} else if (strncmp(s, "tcp://", 6) == 0) {
-		t->kind = TARGET_TCP;
-		rest = s + 6;
-	} else {
-		snprintf(why, whysz, "target \"%s\": scheme must be relp://, relp+tls:// or tcp://", s);
-		return -EINVAL;
-	}
-	if (rest[0] == '[') {
-		const char *rb = strchr(rest, ']');
-		if (!rb || rb[1] != ':') {
-			snprintf(why, whysz, "target \"%s\": bad [IPv6]:port", s);
-			return -EINVAL;
-		}
-		hl = (size_t)(rb - rest - 1);
-		colon = rb + 1;
-		rest++;
-	} else {
-		colon = strrchr(rest, ':');
-		if (!colon) {
-			snprintf(why, whysz, "target \"%s\": missing :port", s);
-			return -EINVAL;
-		}
-		hl = (size_t)(colon - rest);
-	}
-	if (hl == 0 || hl >= sizeof t->host) {
-		snprintf(why, whysz, "target \"%s\": bad host", s);
-		return -EINVAL;
-	}
-	memcpy(t->host, rest, hl);
-	char *end = NULL;
-	long port = strtol(colon + 1, &end, 10);
-	if (!end || *end || port < 1 || port > 65535 || colon[1] == '\0') {
-		snprintf(why, whysz, "target \"%s\": bad port", s);
-		return -EINVAL;
-	}
-	snprintf(t->port, sizeof t->port, "%ld", port);
-	return 0;
+	t->dest = pol->forward.dest;
+	snprintf(t->tls_ca, sizeof t->tls_ca, "%s", pol->forward.tls_ca);
+	snprintf(t->tls_cert, sizeof t->tls_cert, "%s", pol->forward.tls_cert);
+	snprintf(t->tls_key, sizeof t->tls_key, "%s", pol->forward.tls_key);
 }
 
 static long long now_ms(void)
@@ -118,7 +72,7 @@ static void log_host_down(struct sender *s, const struct target *t, const char *
 {
 	if (!s->down_logged)
 		alog(LOG_WARNING, "log host %s:%s not reachable over %s; spooling and retrying",
-		     t->host, t->port, proto);
+		     t->dest.host, t->dest.port, proto);
 	s->down_logged = true;
 }
 
@@ -190,13 +144,17 @@ static bool tls_usable(struct sender *s, const struct target *t)
 		why = "forward.tls_ca, forward.tls_cert and forward.tls_key must all be set";
 	if (why && !s->tls_refusal_logged)
 		alog(LOG_ERR, "not connecting to %s:%s over RELP/TLS: %s; records stay spooled",
-		     t->host, t->port, why);
+		     t->dest.host, t->dest.port, why);
 	s->tls_refusal_logged = why != NULL;
 	return why == NULL;
 }
 
+/* A batch's failures (a batch otherwise returns the seq it got acknowledged) */
+enum { BATCH_FAILED = -1, BATCH_TLS_FAILED = -2 };
+
 /* One RELP batch: connect, send, close.  Returns the seq acknowledged by this
- * batch (0 = none), -1 on failure, -2 when TLS with the log host failed. */
+ * batch (0 = none), BATCH_FAILED, or BATCH_TLS_FAILED when TLS with the log
+ * host failed. */
 static long long relp_batch(struct sender *s, const struct target *t, struct spool_reader *rd,
 			    uint64_t acked)
 {
@@ -205,18 +163,18 @@ static long long relp_batch(struct sender *s, const struct target *t, struct spo
 	const char *line;
 	size_t len;
 	int n = 0, rc;
-	long long result = -1;
+	long long result = BATCH_FAILED;
 
 	atomic_store(&s->relp_errors, 0);
-	if (t->kind == TARGET_RELP_TLS && !tls_usable(s, t))
-		return -1;
+	if (t->dest.kind == DW_TARGET_RELP_TLS && !tls_usable(s, t))
+		return BATCH_FAILED;
 	if (relpEngineCltConstruct(s->engine, &clt) != RELP_RET_OK)
-		return -1;
+		return BATCH_FAILED;
 	relpCltSetUsrPtr(clt, s);
 	relpCltSetTimeout(clt, RELP_TIMEOUT_S);
 	relpCltSetConnTimeout(clt, RELP_TIMEOUT_S);
 	relpCltSetWindowSize(clt, RELP_WINDOW);
-	if (t->kind == TARGET_RELP_TLS) {
+	if (t->dest.kind == DW_TARGET_RELP_TLS) {
 		if (relpCltEnableTLS(clt) != RELP_RET_OK)
 			goto out;
 		/* "name": the chain must lead to tls_ca AND the certificate must
@@ -226,21 +184,21 @@ static long long relp_batch(struct sender *s, const struct target *t, struct spo
 		 * the peer certificate on every connection. */
 		if (relpCltSetCACert(clt, (char *)t->tls_ca) != RELP_RET_OK ||
 		    relpCltSetAuthMode(clt, (char *)"name") != RELP_RET_OK ||
-		    relpCltAddPermittedPeer(clt, (char *)t->host) != RELP_RET_OK ||
+		    relpCltAddPermittedPeer(clt, (char *)t->dest.host) != RELP_RET_OK ||
 		    relpCltSetOwnCert(clt, (char *)t->tls_cert) != RELP_RET_OK ||
 		    relpCltSetPrivKey(clt, (char *)t->tls_key) != RELP_RET_OK)
 			goto out;
 	}
 	s->tls_failed = false;
-	if (relpCltConnect(clt, 0, (unsigned char *)t->port, (unsigned char *)t->host) != RELP_RET_OK) {
+	if (relpCltConnect(clt, 0, (unsigned char *)t->dest.port, (unsigned char *)t->dest.host) != RELP_RET_OK) {
 		if (s->tls_failed) {
 			/* Not an outage but a log host we must not trust (or our
 			 * own TLS setup): say so, and retry rarely. */
 			if (!s->down_logged)
 				alog(LOG_ERR, "TLS with log host %s:%s failed: %s; records stay spooled",
-				     t->host, t->port, s->tls_why);
+				     t->dest.host, t->dest.port, s->tls_why);
 			s->down_logged = true;
-			result = -2;
+			result = BATCH_TLS_FAILED;
 		} else {
 			log_host_down(s, t, "RELP");
 		}
@@ -268,28 +226,13 @@ static long long relp_batch(struct sender *s, const struct target *t, struct spo
 	if (atomic_load(&s->relp_errors) == 0) {
 		result = (long long)last;
 		if (s->down_logged)
-			alog(LOG_NOTICE, "log host %s:%s reachable again", t->host, t->port);
+			alog(LOG_NOTICE, "log host %s:%s reachable again", t->dest.host, t->dest.port);
 		s->down_logged = false;
 	}
 out:
 	if (clt)
 		relpEngineCltDestruct(s->engine, &clt);
 	return result;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = send(fd, buf + off, len - off, MSG_NOSIGNAL);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		off += (size_t)n;
-	}
-	return 0;
 }
 
 static long long tcp_batch(struct sender *s, const struct target *t, struct spool_reader *rd,
@@ -301,9 +244,9 @@ static long long tcp_batch(struct sender *s, const struct target *t, struct spoo
 	const char *line;
 	size_t len;
 	char hdr[32];
-	long long result = -1;
+	long long result = BATCH_FAILED;
 
-	if (getaddrinfo(t->host, t->port, &hints, &ai) != 0)
+	if (getaddrinfo(t->dest.host, t->dest.port, &hints, &ai) != 0)
 		goto out;
 	for (a = ai; a; a = a->ai_next) {
 		fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
@@ -325,7 +268,9 @@ static long long tcp_batch(struct sender *s, const struct target *t, struct spoo
 		if (rc <= 0)
 			break;
 		int hn = snprintf(hdr, sizeof hdr, "%zu ", len); /* RFC 6587 octet counting */
-		if (write_all(fd, hdr, (size_t)hn) < 0 || write_all(fd, line, len) < 0)
+		/* write(2), not send(MSG_NOSIGNAL): main() ignores SIGPIPE before
+		 * the sender starts, so a closed peer is -EPIPE here, not a kill */
+		if (dw_write_all(fd, hdr, (size_t)hn) < 0 || dw_write_all(fd, line, len) < 0)
 			goto out;
 		last = seq;
 		n++;
@@ -376,7 +321,7 @@ static void *run(void *arg)
 		pthread_mutex_lock(&s->mu);
 		t = s->target;
 		pthread_mutex_unlock(&s->mu);
-		if (t.kind == TARGET_NONE) {
+		if (t.dest.kind == DW_TARGET_NONE) {
 			if (atomic_load(&s->stop))
 				break; /* nowhere to drain to: it stays spooled */
 			nap(s, 500);
@@ -386,13 +331,13 @@ static void *run(void *arg)
 		    now_ms() - last_batch < BATCH_GAP_MS)
 			nap(s, (int)(BATCH_GAP_MS - (now_ms() - last_batch)));
 		last_batch = now_ms();
-		got = t.kind == TARGET_TCP ? tcp_batch(s, &t, &rd, acked) : relp_batch(s, &t, &rd, acked);
+		got = t.dest.kind == DW_TARGET_TCP ? tcp_batch(s, &t, &rd, acked) : relp_batch(s, &t, &rd, acked);
 		if (got < 0) {
-			/* -2: TLS authentication failed.  That will not mend by
+			/* TLS authentication failed.  That will not mend by
 			 * itself, and librelp 1.11 leaks each failed TLS session
 			 * (about 50 kB): retry at TLS_FAIL_FACTOR times the
 			 * longest backoff (10 minutes by default). */
-			if (got == -2)
+			if (got == BATCH_TLS_FAILED)
 				backoff = s->max_backoff_ms * TLS_FAIL_FACTOR;
 			nap(s, backoff);
 			backoff = backoff * 2 > s->max_backoff_ms ? s->max_backoff_ms : backoff * 2;

@@ -16,26 +16,27 @@
  *
  * Reconnect backoff doubles from 100 ms up to 30 s (DW_AUDISP_MAX_BACKOFF_MS
  * lowers the cap for tests).
- */
+ *
+ * Errors: a function returning int returns 0 or a negative errno
+ * (ssize_t: the length, or a negative errno), unless it says otherwise. */
 #ifndef DW_AUDISP_SENDER_H
 #define DW_AUDISP_SENDER_H
 
 #include <stdbool.h>
 
+#include "dw_policy.h"
 #include "spool.h"
 
-enum target_kind { TARGET_NONE = 0, TARGET_RELP, TARGET_RELP_TLS, TARGET_TCP };
-
+/* Where the sender delivers: forward.target as the policy loader parsed
+ * it, and the TLS files (copied: a reload must not free them under the
+ * sender thread). */
 struct target {
-	enum target_kind kind;
-	char host[256];
-	char port[8];
+	struct dw_target dest;
 	char tls_ca[4096], tls_cert[4096], tls_key[4096];
 };
 
-/* Parse "relp://host:port", "relp+tls://host:port", "tcp://host:port"
- * ("[v6addr]:port" too); "" is TARGET_NONE.  -EINVAL with WHY set. */
-int target_parse(const char *s, struct target *t, char *why, size_t whysz);
+/* The target POL names. */
+void target_from_policy(const struct dw_policy *pol, struct target *t);
 
 struct sender;
 

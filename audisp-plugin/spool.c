@@ -431,21 +431,6 @@ static void evict_oldest(struct spool *sp)
 	}
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	size_t off = 0;
-	while (off < len) {
-		ssize_t n = write(fd, buf + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		off += (size_t)n;
-	}
-	return 0;
-}
-
 int spool_append(struct spool *sp, const char *buf, size_t len, uint64_t first, uint64_t last,
 		 const struct chain_state *before)
 {
@@ -476,7 +461,7 @@ int spool_append(struct spool *sp, const char *buf, size_t len, uint64_t first, 
 	pthread_mutex_unlock(&sp->mu);
 	/* The write and the fsync happen outside the lock: the sender only reads
 	 * up to durable_seq, which we publish afterwards. */
-	rc = write_all(sp->cur_fd, buf, len);
+	rc = dw_write_all(sp->cur_fd, buf, len);
 	if (rc == 0 && fdatasync(sp->cur_fd) < 0)
 		rc = -errno;
 	pthread_mutex_lock(&sp->mu);

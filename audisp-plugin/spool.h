@@ -19,7 +19,9 @@
  * Bounded by max_bytes: drop_new refuses batches (-ENOSPC) while full;
  * drop_oldest deletes the oldest segments and reports the unacknowledged
  * sequence range it lost (spool_take_evicted) for a signed gap record.
- */
+ *
+ * Errors: a function returning int returns 0 or a negative errno
+ * (ssize_t: the length, or a negative errno), unless it says otherwise. */
 #ifndef DW_AUDISP_SPOOL_H
 #define DW_AUDISP_SPOOL_H
 

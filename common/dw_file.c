@@ -191,22 +191,28 @@ out:
 	return ret;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+int dw_write_all(int fd, const void *buf, size_t len)
 {
-	const char *p = data;
+	const char *p = buf;
+	size_t off = 0;
+	int ret = 0;
 
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
+	/* write(2) may write fewer than LEN bytes (a signal, a socket or pipe
+	 * buffer, a nearly full disk) or fail with EINTR before writing any:
+	 * neither is an error, so keep going until all LEN bytes are out. */
+	while (off < len) {
+		ssize_t w = write(fd, p + off, len - off);
 
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			ret = -errno;
+			goto out;
 		}
-		p += w;
-		len -= (size_t)w;
+		off += (size_t)w;
 	}
-	return 0;
+out:
+	return ret;
 }
 
 int dw_file_write_atomic(const char *path, const void *data, size_t len, unsigned int mode)
@@ -263,7 +269,7 @@ int dw_file_write_atomic(const char *path, const void *data, size_t len, unsigne
 		ret = -errno;
 		goto out;
 	}
-	ret = write_all(fd, data, len);
+	ret = dw_write_all(fd, data, len);
 	if (ret < 0)
 		goto out;
 	if (fsync(fd) != 0) {

@@ -23,17 +23,10 @@ static int parse_digest(const char *s, size_t len, uint8_t out[32])
 {
 	if (len != DIGEST_LEN || memcmp(s, DIGEST_PREFIX, 7) != 0)
 		return -1;
-	for (size_t i = 0; i < 32; i++) {
-		int hi = (unsigned char)s[7 + 2 * i], lo = (unsigned char)s[8 + 2 * i];
-		if ((hi >= 'A' && hi <= 'F') || (lo >= 'A' && lo <= 'F'))
+	for (size_t i = 7; i < len; i++)
+		if (s[i] >= 'A' && s[i] <= 'F')
 			return -1;
-		hi = dw_hex_digit(hi);
-		lo = dw_hex_digit(lo);
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
+	return dw_hex_decode(s + 7, len - 7, out, 32) == 0 ? 0 : -1;
 }
 
 static int digits(const char *s, size_t n, int *out)

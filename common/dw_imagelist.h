@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "dw_minisign.h"
+#include "dw_attr.h"
 
 #define DW_IMAGELIST_MAX_BYTES (16u << 20)
 #define DW_IMAGELIST_COMMENT_MAX 200
@@ -41,14 +42,14 @@ struct dw_image_list {
 
 /* Parse TEXT (LEN bytes) into L's entries.  0, or -EINVAL with the 1-based
  * line in *LINE and the reason in ERR; -ENOMEM. */
-int dw_imagelist_parse(const char *text, size_t len, struct dw_image_list *l, unsigned *line,
+DW_MUST_CHECK int dw_imagelist_parse(const char *text, size_t len, struct dw_image_list *l, unsigned *line,
 		       char *err, size_t errsz);
 
 /* Read and verify LIST_PATH with the minisign public key file PUBKEY_PATH,
  * then parse it.  With CHECK_SECURE the three files must be root's and not
  * group- or world-writable (dw_file_check_secure).  0, or a negative errno
  * with ERR saying what and where. */
-int dw_imagelist_load(const char *list_path, const char *pubkey_path, int check_secure,
+DW_MUST_CHECK int dw_imagelist_load(const char *list_path, const char *pubkey_path, int check_secure,
 		      struct dw_image_list *l, char *err, size_t errsz);
 
 void dw_imagelist_free(struct dw_image_list *l);

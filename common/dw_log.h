@@ -7,7 +7,10 @@
  * key=HEX (audit's untrusted-string encoding: two upper-case hex digits per
  * byte) otherwise.  An empty value is key="", a NULL value key=?.  Keys are
  * [a-z_]+ (at most 64), anything else is -EINVAL.
- * Callers never pass secrets: no env values, credentials, or bodies. */
+ * Callers never pass secrets: no env values, credentials, or bodies.
+ *
+ * Errors: a function returning int returns 0 or a negative errno
+ * (ssize_t: the length, or a negative errno), unless it says otherwise. */
 #ifndef DW_LOG_H
 #define DW_LOG_H
 

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "dw_policy.h"
+#include "dw_attr.h"
 
 #define DW_PATH_MAX 4096
 
@@ -17,7 +18,7 @@
  * IN is LEN bytes (no NUL needed; an embedded NUL is -EINVAL).
  * Returns the length written to OUT (NUL-terminated), -EINVAL for a relative
  * or empty path, -ENAMETOOLONG when OUTSZ is too small. */
-ssize_t dw_path_normalize(const char *in, size_t len, char *out, size_t outsz);
+DW_MUST_CHECK ssize_t dw_path_normalize(const char *in, size_t len, char *out, size_t outsz);
 
 /* Resolve symlinks on this host for a normalised absolute path: the longest
  * existing prefix is resolved with realpath(3), the non-existent rest is
@@ -26,7 +27,7 @@ ssize_t dw_path_normalize(const char *in, size_t len, char *out, size_t outsz);
  * their target would be created; more than 40 links is -ELOOP; below a
  * regular file the rest stays lexical.  Returns the length written, -EINVAL
  * for a relative path, -ENAMETOOLONG, or another -errno from lstat/readlink. */
-ssize_t dw_path_resolve(const char *path, char *out, size_t outsz);
+DW_MUST_CHECK ssize_t dw_path_resolve(const char *path, char *out, size_t outsz);
 
 enum dw_path_rel {
 	DW_PATH_UNRELATED = 0,
@@ -50,10 +51,10 @@ const char *dw_path_find_sensitive(const struct dw_strv *sensitive, const char *
 
 /* Parse "a.b.c.d", "x:y::z", "::ffff:a.b.c.d" (LEN bytes, no brackets, no
  * zone) into the 16-byte IPv6 form (IPv4 mapped).  -EINVAL when malformed. */
-int dw_addr_parse(const char *s, size_t len, uint8_t out[16]);
+DW_MUST_CHECK int dw_addr_parse(const char *s, size_t len, uint8_t out[16]);
 /* Parse "addr/prefix" or a bare address (full-length prefix).  Host bits set
  * below the prefix are -EINVAL (a typo, not a network). */
-int dw_cidr_parse(const char *s, size_t len, struct dw_cidr *out);
+DW_MUST_CHECK int dw_cidr_parse(const char *s, size_t len, struct dw_cidr *out);
 bool dw_cidr_contains(const struct dw_cidr *net, const uint8_t addr[16]);
 bool dw_cidrv_contains(const struct dw_cidrv *nets, const uint8_t addr[16]);
 /* Canonical text "10.0.0.0/8", "::1/128" (IPv4-mapped shown as IPv4 when
@@ -65,7 +66,7 @@ int dw_cidr_format(const struct dw_cidr *net, char *out, size_t outsz);
  * "CAP_"; "ALL" stays "ALL".  Writes "CAP_SYS_ADMIN".  -EINVAL for names with
  * characters other than [A-Za-z0-9_] or empty, or "CAP_" alone; -ENOSPC when
  * OUTSZ is too small. Returns length written. */
-ssize_t dw_cap_normalize(const char *in, size_t len, char *out, size_t outsz);
+DW_MUST_CHECK ssize_t dw_cap_normalize(const char *in, size_t len, char *out, size_t outsz);
 
 /* Groups of USER: primary and supplementary gids.  *GIDS malloc'd.
  * -ENOENT unknown user; -EIO when the databases cannot be read. */

@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "dw_attr.h"
 
 #define DW_MINISIGN_COMMENT_MAX 1024 /* trusted comment, as minisign's COMMENTMAXBYTES */
 
@@ -41,12 +42,12 @@ struct dw_minisign_sk {
 /* "A1B2C3D4E5F60718": the key id as minisign prints it (16 hex + NUL). */
 void dw_minisign_keyid_hex(const uint8_t keyid[8], char out[17]);
 
-int dw_minisign_pk_parse(const char *text, size_t len, struct dw_minisign_pk *pk, char *err,
+DW_MUST_CHECK int dw_minisign_pk_parse(const char *text, size_t len, struct dw_minisign_pk *pk, char *err,
 			 size_t errsz);
 
 /* PASSWORD (NUL-terminated) is used only when the key is encrypted; NULL
  * then is an error saying a password is needed (-EACCES). */
-int dw_minisign_sk_parse(const char *text, size_t len, const char *password,
+DW_MUST_CHECK int dw_minisign_sk_parse(const char *text, size_t len, const char *password,
 			 struct dw_minisign_sk *sk, char *err, size_t errsz);
 void dw_minisign_sk_wipe(struct dw_minisign_sk *sk);
 
@@ -54,7 +55,7 @@ void dw_minisign_sk_wipe(struct dw_minisign_sk *sk);
  * the trusted comment in TC (TCSZ bytes, may be NULL); -EBADMSG when the
  * signature is malformed or does not verify, -EKEYREJECTED when it was made
  * by another key (ERR names both key ids). */
-int dw_minisign_verify(const struct dw_minisign_pk *pk, const char *sig, size_t siglen,
+DW_MUST_CHECK int dw_minisign_verify(const struct dw_minisign_pk *pk, const char *sig, size_t siglen,
 		       const uint8_t *msg, size_t msglen, char *tc, size_t tcsz, char *err,
 		       size_t errsz);
 

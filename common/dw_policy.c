@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dw_file.h"
+#include "dw_match.h"
 
 static const char *const rule_names[DW_RULE_COUNT] = {
 	[DW_RULE_PRIVILEGED] = "privileged",
@@ -33,30 +34,6 @@ static const char *const mode_names[] = {
 	[DW_MODE_DENY] = "deny",
 };
 
-/* Built-in defaults (SPEC §1, §2 host_mounts, §4 CIS paths).  packaging/
- * policy.json spells out the same values; test_policy proves they agree. */
-static const char *const default_sensitive_paths[] = {
-	"/", "/etc", "/boot", "/dev", "/proc", "/sys", "/root", "/usr", "/bin", "/sbin",
-	"/lib*", "/var/lib/docker", "/var/lib/containerd", "/run", "/var/run",
-	"/var/run/docker.sock", "/run/docker.sock", "/run/containerd/containerd.sock",
-	"/var/log", NULL,
-};
-static const char *const default_docker_binaries[] = {
-	"/usr/bin/dockerd", "/usr/sbin/dockerd", "/usr/bin/docker", "/usr/bin/containerd",
-	"/usr/bin/containerd-shim*", "/usr/sbin/runc", "/usr/bin/runc",
-	"/usr/bin/docker-proxy", "/usr/sbin/docker-proxy", "/usr/bin/docker-init",
-	"/usr/sbin/docker-init", NULL,
-};
-static const char *const default_docker_paths[] = {
-	"/usr/bin/dockerd", "/var/lib/docker", "/etc/docker",
-	"/lib/systemd/system/docker.service", "/lib/systemd/system/docker.socket",
-	"/etc/default/docker", "/etc/docker/daemon.json", "/etc/containerd/config.toml",
-	"/usr/bin/containerd", "/usr/bin/containerd-shim", "/usr/bin/containerd-shim-runc-v1",
-	"/usr/bin/containerd-shim-runc-v2", "/usr/bin/runc", "/usr/sbin/runc",
-	"/run/containerd/containerd.sock", "/var/run/docker.sock", "/run/docker.sock", NULL,
-};
-static const char *const default_guarded_groups[] = { "docker", NULL };
-static const char *const default_audit_keys[] = { "docker", NULL };
 static const char *const empty_list[] = { NULL };
 
 const char *dw_rule_name(enum dw_rule rule)
@@ -105,38 +82,48 @@ bool dw_strv_contains(const struct dw_strv *sv, const char *s)
 	return false;
 }
 
+int dw_policy_user_trusted(const struct dw_policy *p, const char *user, bool *by_name,
+			   bool *by_group, const char **group)
+{
+	int rc;
+
+	*by_group = false;
+	*group = NULL;
+	*by_name = dw_strv_contains(&p->trusted_users, user);
+	/* an empty trusted.groups has no members: no NSS walk for it */
+	if (*by_name || p->trusted_groups.n == 0)
+		return 0;
+	rc = dw_user_in_groups(user, &p->trusted_groups, by_group, group);
+	if (rc < 0) {
+		*by_group = false;
+		*group = NULL;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+static const struct dw_policy_keys *const policy_tables[] = {
+	&dw_policy_top_keys, &dw_policy_trusted_keys, &dw_policy_pam_keys, &dw_policy_forward_keys,
+};
+
 static void policy_free(struct dw_policy *p)
 {
 	if (!p)
 		return;
 	free(p->source);
-	dw_strv_free(&p->trusted_users);
-	dw_strv_free(&p->trusted_groups);
-	free(p->trusted_networks.v);
-	dw_strv_free(&p->sensitive_paths);
-	dw_strv_free(&p->docker_binaries);
-	dw_strv_free(&p->docker_paths);
+	for (size_t k = 0; k < sizeof(policy_tables) / sizeof(policy_tables[0]); k++)
+		dw_keys_free(policy_tables[k], p);
 	dw_authz_profile_free(&p->authz);
 	for (size_t k = 0; k < p->n_authz_profiles; k++)
 		dw_authz_profile_free(&p->authz_profiles[k]);
 	free(p->authz_profiles);
 	dw_strv_free(&p->image_lists);
 	dw_strv_free(&p->image_keys);
-	dw_strv_free(&p->pam.guarded_groups);
-	dw_strv_free(&p->forward.audit_keys);
-	free(p->forward.target);
-	free(p->forward.signing_key);
-	free(p->forward.spool_dir);
-	free(p->forward.tls_ca);
-	free(p->forward.tls_cert);
-	free(p->forward.tls_key);
-	free(p->forward.host_id);
 	free(p);
 }
 
-static int dup_into(char **dst, const char *s)
+static int dup_into(char **dst, const char *src)
 {
-	*dst = strdup(s);
+	*dst = strdup(src);
 	return *dst ? 0 : -ENOMEM;
 }
 
@@ -150,29 +137,13 @@ static int policy_new_default(const char *source, struct dw_policy **out)
 	if (!p)
 		return -ENOMEM;
 	p->refs_ = 1;
-	p->trusted_networks.v = calloc(1, sizeof(struct dw_cidr));
-	p->pam.require_publickey = true;
-	p->pam.allow_local = true;
-	p->pam.resolve_hostnames = false;
-	p->forward.spool_max_mb = 512;
-	p->forward.spool_full_action = DW_SPOOL_FULL_DROP_NEW;
-	if (!p->trusted_networks.v || dup_into(&p->source, source) < 0 ||
-	    dw_strv_from_list(&p->trusted_users, empty_list) < 0 ||
-	    dw_strv_from_list(&p->trusted_groups, empty_list) < 0 ||
-	    dw_strv_from_list(&p->sensitive_paths, default_sensitive_paths) < 0 ||
-	    dw_strv_from_list(&p->docker_binaries, default_docker_binaries) < 0 ||
-	    dw_strv_from_list(&p->docker_paths, default_docker_paths) < 0 ||
-	    dw_authz_profile_init_default(&p->authz) < 0 ||
+	if (dup_into(&p->source, source) < 0 || dw_authz_profile_init_default(&p->authz) < 0 ||
 	    dw_strv_from_list(&p->image_lists, empty_list) < 0 ||
-	    dw_strv_from_list(&p->image_keys, empty_list) < 0 ||
-	    dw_strv_from_list(&p->pam.guarded_groups, default_guarded_groups) < 0 ||
-	    dw_strv_from_list(&p->forward.audit_keys, default_audit_keys) < 0 ||
-	    dup_into(&p->forward.target, "") < 0 ||
-	    dup_into(&p->forward.signing_key, "/etc/dockwarden/signing.key") < 0 ||
-	    dup_into(&p->forward.spool_dir, "/var/spool/dockwarden") < 0 ||
-	    dup_into(&p->forward.tls_ca, "") < 0 || dup_into(&p->forward.tls_cert, "") < 0 ||
-	    dup_into(&p->forward.tls_key, "") < 0 || dup_into(&p->forward.host_id, "") < 0)
+	    dw_strv_from_list(&p->image_keys, empty_list) < 0)
 		goto out;
+	for (size_t k = 0; k < sizeof(policy_tables) / sizeof(policy_tables[0]); k++)
+		if (dw_keys_default(policy_tables[k], p) < 0)
+			goto out;
 	*out = p;
 	p = NULL;
 	r = 0;
@@ -214,10 +185,6 @@ static void vctx_flush(struct dw_vctx *c, dw_diag_fn diag, void *ctx)
 
 static int parse_root(struct dw_vctx *c, const json_t *root, struct dw_policy *p)
 {
-	static const char *const keys[] = {
-		"trusted", "sensitive_paths", "docker_binaries", "docker_paths",
-		"authz", "pam", "forward", NULL,
-	};
 	struct dw_where top;
 	int r, q;
 
@@ -227,9 +194,10 @@ static int parse_root(struct dw_vctx *c, const json_t *root, struct dw_policy *p
 			      dw_json_type_desc(root));
 		return -EINVAL;
 	}
-	r = dw_check_keys(c, &top, root, keys);
-	/* every section is checked even after a failure, to report everything */
-	q = dw_policy_parse_shared(c, root, p);
+	/* the top level's own keys; then every section, even after a failure,
+	 * to report everything */
+	r = dw_keys_parse(c, &top, root, &dw_policy_top_keys, 0, p);
+	q = dw_policy_parse_trusted(c, root, p);
 	r = r == -ENOMEM ? r : (q < 0 ? q : r);
 	q = dw_policy_parse_authz(c, root, p);
 	r = r == -ENOMEM ? r : (q < 0 ? q : r);
@@ -342,41 +310,32 @@ void dw_policy_unref(struct dw_policy *p)
 		policy_free(p);
 }
 
+static void *slot_ref(void *p)
+{
+	return dw_policy_ref(p);
+}
+
+static void slot_unref(void *p)
+{
+	dw_policy_unref(p);
+}
+
 int dw_policy_slot_init(struct dw_policy_slot *s, struct dw_policy *initial)
 {
-	int r = pthread_mutex_init(&s->lock, NULL);
-
-	if (r != 0)
-		return -r;
-	s->cur = initial;
-	return 0;
+	return dw_slot_init(&s->s, initial, slot_ref, slot_unref);
 }
 
 struct dw_policy *dw_policy_slot_get(struct dw_policy_slot *s)
 {
-	struct dw_policy *p;
-
-	pthread_mutex_lock(&s->lock);
-	p = dw_policy_ref(s->cur);
-	pthread_mutex_unlock(&s->lock);
-	return p;
+	return dw_slot_get(&s->s);
 }
 
 void dw_policy_slot_swap(struct dw_policy_slot *s, struct dw_policy *next)
 {
-	struct dw_policy *old;
-
-	pthread_mutex_lock(&s->lock);
-	old = s->cur;
-	s->cur = next;
-	pthread_mutex_unlock(&s->lock);
-	/* outside the lock: freeing a large policy must not stall readers */
-	dw_policy_unref(old);
+	dw_slot_swap(&s->s, next);
 }
 
 void dw_policy_slot_destroy(struct dw_policy_slot *s)
 {
-	dw_policy_unref(s->cur);
-	s->cur = NULL;
-	pthread_mutex_destroy(&s->lock);
+	dw_slot_destroy(&s->s);
 }

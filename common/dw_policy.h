@@ -13,7 +13,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <pthread.h>
+
+#include "dw_slot.h"
+#include "dw_attr.h"
 
 enum dw_mode {
 	DW_MODE_OFF = 0,
@@ -21,7 +23,8 @@ enum dw_mode {
 	DW_MODE_DENY = 2,
 };
 
-/* Rules of the authz plugin, in the order of SPEC §2's table. */
+/* Rules of the authz plugin, in the order the man page (dockwarden-policy.5)
+ * and the README's rules table list them. */
 enum dw_rule {
 	DW_RULE_PRIVILEGED = 0,
 	DW_RULE_HOST_NAMESPACES,
@@ -55,6 +58,16 @@ struct dw_strv {
 };
 bool dw_strv_contains(const struct dw_strv *sv, const char *s);
 
+struct dw_policy;
+/* Is USER trusted by P: named in trusted.users, or a member (primary or
+ * supplementary) of a group in trusted.groups?  The group database is read
+ * only when the name does not already tell.  Sets *BY_NAME, *BY_GROUP and
+ * *GROUP (the matching name, pointing into P; NULL if none).  0, or the
+ * group lookup's -ENOENT (unknown user) or -EIO, *BY_GROUP then false: a
+ * fact that cannot be established is not trust. */
+int dw_policy_user_trusted(const struct dw_policy *p, const char *user, bool *by_name,
+			   bool *by_group, const char **group);
+
 /* An IPv4 or IPv6 network.  IPv4 is stored IPv4-mapped (::ffff:a.b.c.d) with
  * prefix + 96, so one comparison serves both families. */
 struct dw_cidr {
@@ -76,6 +89,14 @@ struct dw_authz_profile {
 	struct dw_strv allowed_sysctls;      /* exact names, or prefixes ending in '*' */
 	struct dw_strv trusted_registries;   /* "registry.example.com", "docker.io/library" */
 	bool allow_custom_seccomp;           /* custom seccomp profile JSON accepted */
+};
+
+/* forward.target, as the policy loader parsed it: the one reading of it. */
+enum dw_target_kind { DW_TARGET_NONE = 0, DW_TARGET_RELP, DW_TARGET_RELP_TLS, DW_TARGET_TCP };
+struct dw_target {
+	enum dw_target_kind kind;
+	char host[256];  /* a host name, or an address (IPv6 without its brackets) */
+	char port[6];    /* 1..65535 in decimal, without leading zeros */
 };
 
 enum dw_spool_full_action {
@@ -114,6 +135,7 @@ struct dw_policy {
 	/* forward */
 	struct {
 		char *target;              /* "relp://host:port", "relp+tls://…", "tcp://…"; "" = none */
+		struct dw_target dest;     /* the same, parsed by the loader */
 		char *signing_key;
 		char *spool_dir;
 		uint32_t spool_max_mb;     /* 1..1048576 */
@@ -145,30 +167,40 @@ enum {
 /* Load PATH.  Every problem is reported through DIAG (may be NULL) as
  * FILE:LINE:COL; returns 0 and *OUT (refcount 1) only when there was none.
  * -EINVAL: invalid content; -EPERM: insecure ownership/mode; other -errno: I/O. */
-int dw_policy_load_file(const char *path, unsigned int flags, dw_diag_fn diag,
+DW_MUST_CHECK int dw_policy_load_file(const char *path, unsigned int flags, dw_diag_fn diag,
 			void *ctx, struct dw_policy **out);
 /* Same from memory; NAME is used in diagnostics. */
-int dw_policy_load_buffer(const char *name, const char *buf, size_t len,
+DW_MUST_CHECK int dw_policy_load_buffer(const char *name, const char *buf, size_t len,
 			  dw_diag_fn diag, void *ctx, struct dw_policy **out);
 /* The built-in secure default (equal in effect to packaging/policy.json). */
-int dw_policy_load_default(struct dw_policy **out);
+DW_MUST_CHECK int dw_policy_load_default(struct dw_policy **out);
 
 struct dw_policy *dw_policy_ref(struct dw_policy *p);
 void dw_policy_unref(struct dw_policy *p);
 
+/* Every key a policy file may hold, in the order of its section's table:
+ * FN gets the section (NULL at the top level), the key, and whether it may
+ * appear only in an authz profile (authz.profiles.NAME.KEY). */
+void dw_policy_keys_foreach(void (*fn)(void *arg, const char *section, const char *key,
+				       bool profile_only),
+			    void *arg);
+
 /* The effective policy as canonical JSON (all defaults filled in, keys sorted,
  * two-space indent).  Caller frees *OUT with free(). */
 int dw_policy_to_json(const struct dw_policy *p, char **out);
+
+/* Is RULE other than off in the default profile or any profile? */
+bool dw_policy_rule_used(const struct dw_policy *p, enum dw_rule rule);
 
 /* Profile for TLS user USER (NULL or "" = no user): a profile whose name or
  * users list matches, else the default profile.  Never NULL. */
 const struct dw_authz_profile *dw_policy_authz_profile(const struct dw_policy *p,
 						       const char *user);
 
-/* A slot holding the current policy, swapped atomically on reload. */
+/* A slot holding the current policy, swapped atomically on reload: a
+ * dw_slot (dw_slot.h) typed for policies. */
 struct dw_policy_slot {
-	pthread_mutex_t lock;
-	struct dw_policy *cur;
+	struct dw_slot s;
 };
 int dw_policy_slot_init(struct dw_policy_slot *s, struct dw_policy *initial);
 /* A new reference to the current policy; release with dw_policy_unref(). */

@@ -29,24 +29,16 @@ static const enum dw_mode default_modes[DW_RULE_COUNT] = {
 	[DW_RULE_TRUSTED_IMAGES] = DW_MODE_OFF, /* needs a key and a list */
 };
 
-static const char *const default_caps[] = { "CAP_NET_BIND_SERVICE", NULL };
-static const char *const empty_list[] = { NULL };
-
-static int worst(int a, int b)
+void dw_rules_default(enum dw_mode rules[DW_RULE_COUNT])
 {
-	if (a == -ENOMEM || b == -ENOMEM)
-		return -ENOMEM;
-	return a < 0 ? a : b;
+	memcpy(rules, default_modes, sizeof(default_modes));
 }
 
 void dw_authz_profile_free(struct dw_authz_profile *ap)
 {
 	free(ap->name);
 	ap->name = NULL;
-	dw_strv_free(&ap->users);
-	dw_strv_free(&ap->allowed_capabilities);
-	dw_strv_free(&ap->allowed_sysctls);
-	dw_strv_free(&ap->trusted_registries);
+	dw_keys_free(&dw_policy_authz_keys, ap);
 }
 
 int dw_authz_profile_init_default(struct dw_authz_profile *ap)
@@ -54,13 +46,8 @@ int dw_authz_profile_init_default(struct dw_authz_profile *ap)
 	int r = -ENOMEM;
 
 	memset(ap, 0, sizeof(*ap));
-	memcpy(ap->rules, default_modes, sizeof(ap->rules));
-	ap->allow_custom_seccomp = false;
 	ap->name = strdup("default");
-	if (!ap->name || dw_strv_from_list(&ap->users, empty_list) < 0 ||
-	    dw_strv_from_list(&ap->allowed_capabilities, default_caps) < 0 ||
-	    dw_strv_from_list(&ap->allowed_sysctls, empty_list) < 0 ||
-	    dw_strv_from_list(&ap->trusted_registries, empty_list) < 0)
+	if (!ap->name || dw_keys_default(&dw_policy_authz_keys, ap) < 0)
 		goto out;
 	r = 0;
 out:
@@ -75,13 +62,8 @@ int dw_authz_profile_copy(struct dw_authz_profile *dst, const struct dw_authz_pr
 	int r = -ENOMEM;
 
 	memset(dst, 0, sizeof(*dst));
-	memcpy(dst->rules, src->rules, sizeof(dst->rules));
-	dst->allow_custom_seccomp = src->allow_custom_seccomp;
 	dst->name = strdup(name);
-	if (!dst->name || dw_strv_copy(&dst->users, &src->users) < 0 ||
-	    dw_strv_copy(&dst->allowed_capabilities, &src->allowed_capabilities) < 0 ||
-	    dw_strv_copy(&dst->allowed_sysctls, &src->allowed_sysctls) < 0 ||
-	    dw_strv_copy(&dst->trusted_registries, &src->trusted_registries) < 0)
+	if (!dst->name || dw_keys_copy(&dw_policy_authz_keys, dst, src) < 0)
 		goto out;
 	r = 0;
 out:
@@ -90,8 +72,8 @@ out:
 	return r;
 }
 
-static int parse_rules(struct dw_vctx *c, const struct dw_where *w, const json_t *obj,
-		       enum dw_mode rules[DW_RULE_COUNT])
+int dw_get_rules(struct dw_vctx *c, const struct dw_where *w, const json_t *obj,
+		 enum dw_mode rules[DW_RULE_COUNT])
 {
 	const char *names[DW_RULE_COUNT + 1];
 	const char *key;
@@ -128,31 +110,6 @@ static int parse_rules(struct dw_vctx *c, const struct dw_where *w, const json_t
 		}
 		rules[rule] = mode;
 	}
-	return r;
-}
-
-/* The fields a profile and the section share.  KEYS is the allowed key set. */
-static int parse_fields(struct dw_vctx *c, const struct dw_where *w, const json_t *obj,
-			const char *const *keys, struct dw_authz_profile *ap)
-{
-	struct dw_where k;
-	const json_t *v;
-	int r = dw_check_keys(c, w, obj, keys);
-
-#define FIELD(name) ((v = json_object_get(obj, name)) && (dw_where_key(&k, w, name), 1))
-	if (FIELD("users"))
-		r = worst(r, dw_get_strv(c, &k, v, DW_ITEM_NAME, &ap->users));
-	if (FIELD("rules"))
-		r = worst(r, parse_rules(c, &k, v, ap->rules));
-	if (FIELD("allowed_capabilities"))
-		r = worst(r, dw_get_strv(c, &k, v, DW_ITEM_CAP, &ap->allowed_capabilities));
-	if (FIELD("allowed_sysctls"))
-		r = worst(r, dw_get_strv(c, &k, v, DW_ITEM_SYSCTL, &ap->allowed_sysctls));
-	if (FIELD("trusted_registries"))
-		r = worst(r, dw_get_strv(c, &k, v, DW_ITEM_REGISTRY, &ap->trusted_registries));
-	if (FIELD("allow_custom_seccomp"))
-		r = worst(r, dw_get_bool(c, &k, v, &ap->allow_custom_seccomp));
-#undef FIELD
 	return r;
 }
 
@@ -205,10 +162,6 @@ static int check_ambiguity(struct dw_vctx *c, const struct dw_where *w, struct d
 static int parse_profiles(struct dw_vctx *c, const struct dw_where *w, const json_t *obj,
 			  struct dw_policy *p)
 {
-	static const char *const keys[] = {
-		"users", "rules", "allowed_capabilities", "allowed_sysctls",
-		"trusted_registries", "allow_custom_seccomp", NULL,
-	};
 	const char *name;
 	json_t *val;
 	char q[300];
@@ -243,7 +196,7 @@ static int parse_profiles(struct dw_vctx *c, const struct dw_where *w, const jso
 		if (dw_authz_profile_copy(ap, &p->authz, name) < 0)
 			return -ENOMEM;
 		p->n_authz_profiles++;
-		r = worst(r, parse_fields(c, &pw, val, keys, ap));
+		r = dw_worst(r, dw_keys_parse(c, &pw, val, &dw_policy_authz_keys, DW_SCOPE_PROFILE, ap));
 	}
 	if (r == 0)
 		r = check_ambiguity(c, w, p);
@@ -280,7 +233,7 @@ static int parse_image_lists(struct dw_vctx *c, const struct dw_where *w, const 
 		snprintf(idx, sizeof(idx), "%zu", i);
 		dw_where_key(&iw, w, idx);
 		if ((q = dw_expect_object(c, &iw, e)) < 0 || (q = dw_check_keys(c, &iw, e, keys)) < 0) {
-			r = worst(r, q);
+			r = dw_worst(r, q);
 			continue;
 		}
 		list = json_object_get(e, "list");
@@ -288,13 +241,13 @@ static int parse_image_lists(struct dw_vctx *c, const struct dw_where *w, const 
 		if (!list || !key) {
 			dw_vctx_where_error(c, &iw, "needs both \"list\" (the list file; its signature is "
 						    "LIST.minisig) and \"pubkey\" (minisign public key)");
-			r = worst(r, -EINVAL);
+			r = dw_worst(r, -EINVAL);
 			continue;
 		}
 		dw_where_key(&kw, &iw, "list");
 		q = dw_check_item(c, &kw, (size_t)-1, DW_ITEM_PATH, list, &p->image_lists.v[p->image_lists.n]);
 		if (q < 0) {
-			r = worst(r, q);
+			r = dw_worst(r, q);
 			continue;
 		}
 		p->image_lists.n++;
@@ -303,7 +256,7 @@ static int parse_image_lists(struct dw_vctx *c, const struct dw_where *w, const 
 		if (q < 0) {
 			free(p->image_lists.v[--p->image_lists.n]);
 			p->image_lists.v[p->image_lists.n] = NULL;
-			r = worst(r, q);
+			r = dw_worst(r, q);
 			continue;
 		}
 		p->image_keys.n++;
@@ -317,15 +270,8 @@ static int check_image_rule(struct dw_vctx *c, const struct dw_where *w, const s
 {
 	struct dw_where k;
 
-	if (p->image_lists.n)
+	if (p->image_lists.n || !dw_policy_rule_used(p, DW_RULE_TRUSTED_IMAGES))
 		return 0;
-	if (p->authz.rules[DW_RULE_TRUSTED_IMAGES] == DW_MODE_OFF) {
-		for (size_t i = 0; i < p->n_authz_profiles; i++)
-			if (p->authz_profiles[i].rules[DW_RULE_TRUSTED_IMAGES] != DW_MODE_OFF)
-				goto bad;
-		return 0;
-	}
-bad:
 	dw_where_key(&k, w, "image_lists");
 	dw_vctx_where_error(c, &k, "the trusted_images rule is on but no image list is given "
 				   "(authz.image_lists: [{\"list\": ..., \"pubkey\": ...}])");
@@ -334,10 +280,6 @@ bad:
 
 int dw_policy_parse_authz(struct dw_vctx *c, const json_t *root, struct dw_policy *p)
 {
-	static const char *const keys[] = {
-		"rules", "allowed_capabilities", "allowed_sysctls", "trusted_registries",
-		"allow_custom_seccomp", "profiles", "image_lists", NULL,
-	};
 	struct dw_where top, w, pw, lw;
 	const json_t *sec = json_object_get(root, "authz");
 	const json_t *profiles, *lists;
@@ -349,22 +291,32 @@ int dw_policy_parse_authz(struct dw_vctx *c, const json_t *root, struct dw_polic
 	dw_where_key(&w, &top, "authz");
 	if ((r = dw_expect_object(c, &w, sec)) < 0)
 		return r;
-	/* image_lists is the section's alone: parse_fields skips it */
-	r = parse_fields(c, &w, sec, keys, &p->authz);
+	/* profiles and image_lists are read below, into P itself */
+	r = dw_keys_parse(c, &w, sec, &dw_policy_authz_keys, DW_SCOPE_SECTION, &p->authz);
 	if (r == -ENOMEM)
 		return r;
 	if ((lists = json_object_get(sec, "image_lists"))) {
 		dw_where_key(&lw, &w, "image_lists");
-		r = worst(r, parse_image_lists(c, &lw, lists, p));
+		r = dw_worst(r, parse_image_lists(c, &lw, lists, p));
 	}
 	profiles = json_object_get(sec, "profiles");
 	if (profiles) {
 		dw_where_key(&pw, &w, "profiles");
-		r = worst(r, parse_profiles(c, &pw, profiles, p));
+		r = dw_worst(r, parse_profiles(c, &pw, profiles, p));
 	}
 	if (r == 0)
 		r = check_image_rule(c, &w, p);
 	return r;
+}
+
+bool dw_policy_rule_used(const struct dw_policy *p, enum dw_rule rule)
+{
+	if (p->authz.rules[rule] != DW_MODE_OFF)
+		return true;
+	for (size_t i = 0; i < p->n_authz_profiles; i++)
+		if (p->authz_profiles[i].rules[rule] != DW_MODE_OFF)
+			return true;
+	return false;
 }
 
 const struct dw_authz_profile *dw_policy_authz_profile(const struct dw_policy *p,

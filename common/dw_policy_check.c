@@ -225,6 +225,13 @@ int dw_check_keys(struct dw_vctx *c, const struct dw_where *w, const json_t *obj
 	return r;
 }
 
+int dw_worst(int a, int b)
+{
+	if (a == -ENOMEM || b == -ENOMEM)
+		return -ENOMEM;
+	return a < 0 ? a : b;
+}
+
 int dw_get_bool(struct dw_vctx *c, const struct dw_where *w, const json_t *v, bool *out)
 {
 	if (!json_is_boolean(v)) {

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dw_policy.h"
 #include "dw_policy_pos.h"
@@ -96,6 +97,89 @@ int dw_check_item(struct dw_vctx *c, const struct dw_where *w, size_t idx,
 int dw_get_strv(struct dw_vctx *c, const struct dw_where *w, const json_t *v,
 		enum dw_item_kind kind, struct dw_strv *out);
 
+/* -ENOMEM beats -EINVAL beats 0: the result of checking several values. */
+int dw_worst(int a, int b);
+
+/* Value parsers (dw_policy_sections.c, dw_policy_authz.c): check V at W,
+ * report what is wrong, and replace *OUT only on success.  0, -EINVAL
+ * (reported) or -ENOMEM. */
+int dw_get_networks(struct dw_vctx *c, const struct dw_where *w, const json_t *v,
+		    struct dw_cidrv *out);
+/* An absolute path, stored normalised; with EMPTY_OK also "" (unset). */
+int dw_get_path(struct dw_vctx *c, const struct dw_where *w, const json_t *v, bool empty_ok,
+		char **out);
+/* "" or relp://, relp+tls:// or tcp://HOST:PORT. */
+int dw_get_target(struct dw_vctx *c, const struct dw_where *w, const json_t *v, char **out);
+int dw_get_spool_max(struct dw_vctx *c, const struct dw_where *w, const json_t *v,
+		     uint32_t *out);
+int dw_get_full_action(struct dw_vctx *c, const struct dw_where *w, const json_t *v,
+		       enum dw_spool_full_action *out);
+/* The RFC 5424 HOSTNAME field: printable ASCII, no spaces, at most 255. */
+int dw_get_host_id(struct dw_vctx *c, const struct dw_where *w, const json_t *v, char **out);
+/* {"RULE": "deny"|"warn"|"off", ...}: sets only the rules it names. */
+int dw_get_rules(struct dw_vctx *c, const struct dw_where *w, const json_t *obj,
+		 enum dw_mode rules[DW_RULE_COUNT]);
+void dw_rules_default(enum dw_mode rules[DW_RULE_COUNT]);
+
+const char *dw_full_action_name(enum dw_spool_full_action a);
+int dw_full_action_from_name(const char *s, size_t len, enum dw_spool_full_action *out);
+
+/* The key tables (dw_policy_keys.c).  A key's KIND names its value's
+ * parser, its JSON form and how it is freed and copied. */
+enum dw_key_kind {
+	DW_KEY_STRV,           /* struct dw_strv of ITEM strings */
+	DW_KEY_CIDRV,          /* struct dw_cidrv */
+	DW_KEY_BOOL,           /* bool */
+	DW_KEY_PATH,           /* char *: an absolute path */
+	DW_KEY_PATH_OR_EMPTY,  /* char *: an absolute path, or "" */
+	DW_KEY_TARGET,         /* char *: dw_get_target's */
+	DW_KEY_SPOOL_MB,       /* uint32_t: 1..1048576 */
+	DW_KEY_FULL_ACTION,    /* enum dw_spool_full_action */
+	DW_KEY_HOST_ID,        /* char *: dw_get_host_id's */
+	DW_KEY_RULES,          /* enum dw_mode[DW_RULE_COUNT] */
+	DW_KEY_OWN,            /* a section, or a key its section parser reads itself */
+};
+
+/* Where an authz key may appear (0 elsewhere: everywhere). */
+#define DW_SCOPE_SECTION 0x1u  /* the authz section itself (the default profile) */
+#define DW_SCOPE_PROFILE 0x2u  /* an entry of authz.profiles */
+
+struct dw_policy_key {
+	const char *name;
+	enum dw_key_kind kind;
+	enum dw_item_kind item;       /* DW_KEY_STRV: what each entry is */
+	size_t off;                   /* in the struct the section fills */
+	unsigned scope;               /* DW_SCOPE_*; 0: everywhere */
+	const char *def;              /* strings: the default ("" when NULL) */
+	const char *const *def_list;  /* lists: the default entries (NULL: none) */
+	long def_num;                 /* bool, number, enum: the default */
+};
+
+struct dw_policy_keys {
+	const char *section;          /* NULL: the top level */
+	const struct dw_policy_key *v;
+	size_t n;
+};
+
+/* Offsets in struct dw_policy, except authz's in struct dw_authz_profile. */
+extern const struct dw_policy_keys dw_policy_top_keys;
+extern const struct dw_policy_keys dw_policy_trusted_keys;
+extern const struct dw_policy_keys dw_policy_authz_keys;
+extern const struct dw_policy_keys dw_policy_pam_keys;
+extern const struct dw_policy_keys dw_policy_forward_keys;
+
+/* Report OBJ's keys not in T (those in SCOPE) and parse each one present
+ * into BASE.  0, -EINVAL (reported) or -ENOMEM. */
+int dw_keys_parse(struct dw_vctx *c, const struct dw_where *w, const json_t *obj,
+		  const struct dw_policy_keys *t, unsigned scope, void *base);
+/* BASE (zeroed) gets T's defaults; 0 or -ENOMEM. */
+int dw_keys_default(const struct dw_policy_keys *t, void *base);
+/* DST (zeroed) gets SRC's values; 0 or -ENOMEM. */
+int dw_keys_copy(const struct dw_policy_keys *t, void *dst, const void *src);
+void dw_keys_free(const struct dw_policy_keys *t, void *base);
+/* Set T's keys (those in SCOPE) of OBJ from BASE; 0 or -ENOMEM. */
+int dw_keys_json(json_t *obj, const struct dw_policy_keys *t, unsigned scope, const void *base);
+
 /* strv helpers */
 void dw_strv_free(struct dw_strv *sv);
 int dw_strv_from_list(struct dw_strv *sv, const char *const *list);
@@ -103,7 +187,7 @@ int dw_strv_copy(struct dw_strv *dst, const struct dw_strv *src);
 
 /* Section parsers: fill P from ROOT's section, report problems into C.
  * Return 0, -EINVAL (reported) or -ENOMEM. */
-int dw_policy_parse_shared(struct dw_vctx *c, const json_t *root, struct dw_policy *p);
+int dw_policy_parse_trusted(struct dw_vctx *c, const json_t *root, struct dw_policy *p);
 int dw_policy_parse_pam(struct dw_vctx *c, const json_t *root, struct dw_policy *p);
 int dw_policy_parse_forward(struct dw_vctx *c, const json_t *root, struct dw_policy *p);
 int dw_policy_parse_authz(struct dw_vctx *c, const json_t *root, struct dw_policy *p);

@@ -1,5 +1,6 @@
-/* dw_policy_sections.c - the "trusted", path-set, "pam" and "forward" parts of
- * a policy file.  Each parser checks every value it knows and reports all
+/* dw_policy_sections.c - the value parsers of the "trusted", "pam" and
+ * "forward" keys (dw_policy_keys.c says which key takes which), and those
+ * sections.  Each parser checks every value it knows and reports all
  * problems; values it cannot accept leave the built-in default in place (the
  * whole load fails anyway when anything was reported). */
 #include "dw_policy_priv.h"
@@ -10,14 +11,6 @@
 #include <string.h>
 
 #include "dw_match.h"
-
-/* Remember the worst result: -ENOMEM beats -EINVAL beats 0. */
-static int worst(int a, int b)
-{
-	if (a == -ENOMEM || b == -ENOMEM)
-		return -ENOMEM;
-	return a < 0 ? a : b;
-}
 
 /* Why "addr/prefix" is not a network, or NULL when dw_cidr_parse should
  * accept it.  dw_cidr_parse stays the authority; this only explains. */
@@ -52,8 +45,8 @@ static const char *cidr_problem(const char *s, size_t len)
 	return NULL;
 }
 
-static int get_networks(struct dw_vctx *c, const struct dw_where *w, const json_t *v,
-			struct dw_cidrv *out)
+int dw_get_networks(struct dw_vctx *c, const struct dw_where *w, const json_t *v,
+		    struct dw_cidrv *out)
 {
 	struct dw_cidrv nv = { 0 };
 	char q[300];
@@ -101,107 +94,52 @@ static int get_networks(struct dw_vctx *c, const struct dw_where *w, const json_
 	return r;
 }
 
-static int parse_trusted(struct dw_vctx *c, const json_t *root, struct dw_policy *p)
+/* A section of ROOT parsed by its key table alone. */
+static int parse_section(struct dw_vctx *c, const json_t *root, const struct dw_policy_keys *t,
+			 struct dw_policy *p)
 {
-	static const char *const keys[] = { "users", "groups", "networks", NULL };
-	struct dw_where top, w, k;
-	const json_t *sec = json_object_get(root, "trusted");
-	const json_t *v;
+	struct dw_where top, w;
+	const json_t *sec = json_object_get(root, t->section);
 	int r;
 
 	if (!sec)
 		return 0;
 	dw_where_root(&top);
-	dw_where_key(&w, &top, "trusted");
+	dw_where_key(&w, &top, t->section);
 	if ((r = dw_expect_object(c, &w, sec)) < 0)
 		return r;
-	r = dw_check_keys(c, &w, sec, keys);
-	if ((v = json_object_get(sec, "users"))) {
-		dw_where_key(&k, &w, "users");
-		r = worst(r, dw_get_strv(c, &k, v, DW_ITEM_NAME, &p->trusted_users));
-	}
-	if ((v = json_object_get(sec, "groups"))) {
-		dw_where_key(&k, &w, "groups");
-		r = worst(r, dw_get_strv(c, &k, v, DW_ITEM_NAME, &p->trusted_groups));
-	}
-	if ((v = json_object_get(sec, "networks"))) {
-		dw_where_key(&k, &w, "networks");
-		r = worst(r, get_networks(c, &k, v, &p->trusted_networks));
-	}
-	return r;
+	return dw_keys_parse(c, &w, sec, t, 0, p);
 }
 
-static int top_strv(struct dw_vctx *c, const json_t *root, const char *key,
-		    enum dw_item_kind kind, struct dw_strv *out)
+int dw_policy_parse_trusted(struct dw_vctx *c, const json_t *root, struct dw_policy *p)
 {
-	struct dw_where top, w;
-	const json_t *v = json_object_get(root, key);
-
-	if (!v)
-		return 0;
-	dw_where_root(&top);
-	dw_where_key(&w, &top, key);
-	return dw_get_strv(c, &w, v, kind, out);
-}
-
-int dw_policy_parse_shared(struct dw_vctx *c, const json_t *root, struct dw_policy *p)
-{
-	int r = parse_trusted(c, root, p);
-
-	r = worst(r, top_strv(c, root, "sensitive_paths", DW_ITEM_SENSITIVE, &p->sensitive_paths));
-	r = worst(r, top_strv(c, root, "docker_binaries", DW_ITEM_PATTERN, &p->docker_binaries));
-	r = worst(r, top_strv(c, root, "docker_paths", DW_ITEM_PATH, &p->docker_paths));
-	return r;
+	return parse_section(c, root, &dw_policy_trusted_keys, p);
 }
 
 int dw_policy_parse_pam(struct dw_vctx *c, const json_t *root, struct dw_policy *p)
 {
-	static const char *const keys[] = {
-		"guarded_groups", "require_publickey", "allow_local", "resolve_hostnames", NULL,
-	};
-	struct dw_where top, w, k;
-	const json_t *sec = json_object_get(root, "pam");
-	const json_t *v;
-	int r;
-
-	if (!sec)
-		return 0;
-	dw_where_root(&top);
-	dw_where_key(&w, &top, "pam");
-	if ((r = dw_expect_object(c, &w, sec)) < 0)
-		return r;
-	r = dw_check_keys(c, &w, sec, keys);
-	if ((v = json_object_get(sec, "guarded_groups"))) {
-		dw_where_key(&k, &w, "guarded_groups");
-		r = worst(r, dw_get_strv(c, &k, v, DW_ITEM_NAME, &p->pam.guarded_groups));
-	}
-	if ((v = json_object_get(sec, "require_publickey"))) {
-		dw_where_key(&k, &w, "require_publickey");
-		r = worst(r, dw_get_bool(c, &k, v, &p->pam.require_publickey));
-	}
-	if ((v = json_object_get(sec, "allow_local"))) {
-		dw_where_key(&k, &w, "allow_local");
-		r = worst(r, dw_get_bool(c, &k, v, &p->pam.allow_local));
-	}
-	if ((v = json_object_get(sec, "resolve_hostnames"))) {
-		dw_where_key(&k, &w, "resolve_hostnames");
-		r = worst(r, dw_get_bool(c, &k, v, &p->pam.resolve_hostnames));
-	}
-	return r;
+	return parse_section(c, root, &dw_policy_pam_keys, p);
 }
 
-/* Why TARGET is not "" or SCHEME://HOST:PORT, or NULL.  Q holds a quoted
- * excerpt for the message. */
-static const char *target_problem(const char *s, size_t len, char *q, size_t qsz)
+/* Parse TARGET (LEN bytes): "" or SCHEME://HOST:PORT, HOST a name, an IPv4
+ * address or [an IPv6 address].  NULL and *T filled, or why not, with Q
+ * holding a quoted excerpt for the message. */
+static const char *target_parse(const char *s, size_t len, struct dw_target *t, char *q,
+				size_t qsz)
 {
-	static const char *const schemes[] = { "relp", "relp+tls", "tcp" };
+	static const struct {
+		const char *name;
+		enum dw_target_kind kind;
+	} schemes[] = {
+		{ "relp", DW_TARGET_RELP }, { "relp+tls", DW_TARGET_RELP_TLS }, { "tcp", DW_TARGET_TCP },
+	};
 	const char *sep = memmem(s, len, "://", 3);
-	const char *host, *end = s + len, *colon, *hend;
+	const char *host, *end = s + len, *colon, *hend, *hbeg;
 	uint8_t addr[16];
 	unsigned long port;
 	size_t slen;
-	bool known = false;
 
+	memset(t, 0, sizeof(*t));
 	if (len == 0)
 		return NULL;
 	if (!sep) {
@@ -210,8 +148,9 @@ static const char *target_problem(const char *s, size_t len, char *q, size_t qsz
 	}
 	slen = (size_t)(sep - s);
 	for (size_t k = 0; k < sizeof(schemes) / sizeof(schemes[0]); k++)
-		known |= strlen(schemes[k]) == slen && memcmp(schemes[k], s, slen) == 0;
-	if (!known) {
+		if (strlen(schemes[k].name) == slen && memcmp(schemes[k].name, s, slen) == 0)
+			t->kind = schemes[k].kind;
+	if (t->kind == DW_TARGET_NONE) {
 		dw_quote(q, qsz, s, slen);
 		return "is not a supported scheme (expected relp, relp+tls or tcp)";
 	}
@@ -221,10 +160,12 @@ static const char *target_problem(const char *s, size_t len, char *q, size_t qsz
 		hend = memchr(host, ']', (size_t)(end - host));
 		if (!hend || dw_addr_parse(host + 1, (size_t)(hend - host - 1), addr) < 0)
 			return "has an invalid IPv6 address";
+		hbeg = host + 1;
 		colon = hend + 1 < end && hend[1] == ':' ? hend + 1 : NULL;
 	} else {
 		colon = memrchr(host, ':', (size_t)(end - host));
 		hend = colon ? colon : end;
+		hbeg = host;
 		/* memchr over the set without its NUL: a NUL byte is not a member.
 		 * NOLINTs: clang-tidy takes the set for a string being copied. */
 		if (hend == host || hend - host > 253 ||
@@ -243,6 +184,10 @@ static const char *target_problem(const char *s, size_t len, char *q, size_t qsz
 	port = strtoul(colon + 1, NULL, 10);
 	if (port < 1 || port > 65535)
 		return "has an invalid port (expected 1-65535)";
+	if ((size_t)(hend - hbeg) >= sizeof(t->host))
+		return "has an invalid host name";
+	memcpy(t->host, hbeg, (size_t)(hend - hbeg));
+	snprintf(t->port, sizeof(t->port), "%lu", port);
 	return NULL;
 }
 
@@ -263,14 +208,15 @@ static int get_string(struct dw_vctx *c, const struct dw_where *w, const json_t 
 	return 0;
 }
 
-static int get_target(struct dw_vctx *c, const struct dw_where *w, const json_t *v, char **out)
+int dw_get_target(struct dw_vctx *c, const struct dw_where *w, const json_t *v, char **out)
 {
+	struct dw_target t;
 	char q[300];
 	const char *why;
 
 	if (!json_is_string(v))
 		return get_string(c, w, v, out);
-	why = target_problem(json_string_value(v), json_string_length(v), q, sizeof(q));
+	why = target_parse(json_string_value(v), json_string_length(v), &t, q, sizeof(q));
 	if (why) {
 		dw_vctx_where_error(c, w, "%s %s", q, why);
 		return -EINVAL;
@@ -278,9 +224,8 @@ static int get_target(struct dw_vctx *c, const struct dw_where *w, const json_t 
 	return get_string(c, w, v, out);
 }
 
-/* An absolute path; with EMPTY_OK also "" (unset). */
-static int get_path(struct dw_vctx *c, const struct dw_where *w, const json_t *v,
-		    bool empty_ok, char **out)
+int dw_get_path(struct dw_vctx *c, const struct dw_where *w, const json_t *v, bool empty_ok,
+		char **out)
 {
 	char *norm = NULL;
 	int r;
@@ -295,8 +240,8 @@ static int get_path(struct dw_vctx *c, const struct dw_where *w, const json_t *v
 	return 0;
 }
 
-static int get_spool_max(struct dw_vctx *c, const struct dw_where *w, const json_t *v,
-			 uint32_t *out)
+int dw_get_spool_max(struct dw_vctx *c, const struct dw_where *w, const json_t *v,
+		     uint32_t *out)
 {
 	json_int_t n;
 
@@ -313,31 +258,23 @@ static int get_spool_max(struct dw_vctx *c, const struct dw_where *w, const json
 	return 0;
 }
 
-static int get_full_action(struct dw_vctx *c, const struct dw_where *w, const json_t *v,
-			   enum dw_spool_full_action *out)
+int dw_get_full_action(struct dw_vctx *c, const struct dw_where *w, const json_t *v,
+		       enum dw_spool_full_action *out)
 {
-	const char *s = json_string_value(v);
 	char q[300];
 
 	if (!json_is_string(v)) {
 		dw_vctx_where_error(c, w, "expected a string, got %s", dw_json_type_desc(v));
 		return -EINVAL;
 	}
-	if (strcmp(s, "drop_new") == 0 && json_string_length(v) == 8) {
-		*out = DW_SPOOL_FULL_DROP_NEW;
+	if (dw_full_action_from_name(json_string_value(v), json_string_length(v), out) == 0)
 		return 0;
-	}
-	if (strcmp(s, "drop_oldest") == 0 && json_string_length(v) == 11) {
-		*out = DW_SPOOL_FULL_DROP_OLDEST;
-		return 0;
-	}
 	dw_vctx_where_error(c, w, "invalid value %s (expected drop_new or drop_oldest)",
-			    dw_quote(q, sizeof(q), s, json_string_length(v)));
+			    dw_quote(q, sizeof(q), json_string_value(v), json_string_length(v)));
 	return -EINVAL;
 }
 
-static int get_host_id(struct dw_vctx *c, const struct dw_where *w, const json_t *v,
-		       char **out)
+int dw_get_host_id(struct dw_vctx *c, const struct dw_where *w, const json_t *v, char **out)
 {
 	const char *s = json_string_value(v);
 	size_t len = json_string_length(v);
@@ -355,52 +292,31 @@ static int get_host_id(struct dw_vctx *c, const struct dw_where *w, const json_t
 
 int dw_policy_parse_forward(struct dw_vctx *c, const json_t *root, struct dw_policy *p)
 {
-	static const char *const keys[] = {
-		"target", "signing_key", "spool_dir", "spool_max_mb", "spool_full_action",
-		"audit_keys", "tls_ca", "tls_cert", "tls_key", "host_id", NULL,
-	};
 	struct dw_where top, w, k;
-	const json_t *sec = json_object_get(root, "forward");
-	const json_t *v;
-	int r;
+	int r = parse_section(c, root, &dw_policy_forward_keys, p);
+	const char *why;
+	char q[300];
 
-	if (!sec)
-		return 0;
-	dw_where_root(&top);
-	dw_where_key(&w, &top, "forward");
-	if ((r = dw_expect_object(c, &w, sec)) < 0)
-		return r;
-	r = dw_check_keys(c, &w, sec, keys);
-#define FIELD(name) ((v = json_object_get(sec, name)) && (dw_where_key(&k, &w, name), 1))
-	if (FIELD("target"))
-		r = worst(r, get_target(c, &k, v, &p->forward.target));
-	if (FIELD("signing_key"))
-		r = worst(r, get_path(c, &k, v, false, &p->forward.signing_key));
-	if (FIELD("spool_dir"))
-		r = worst(r, get_path(c, &k, v, false, &p->forward.spool_dir));
-	if (FIELD("spool_max_mb"))
-		r = worst(r, get_spool_max(c, &k, v, &p->forward.spool_max_mb));
-	if (FIELD("spool_full_action"))
-		r = worst(r, get_full_action(c, &k, v, &p->forward.spool_full_action));
-	if (FIELD("audit_keys"))
-		r = worst(r, dw_get_strv(c, &k, v, DW_ITEM_NAME, &p->forward.audit_keys));
-	if (FIELD("tls_ca"))
-		r = worst(r, get_path(c, &k, v, true, &p->forward.tls_ca));
-	if (FIELD("tls_cert"))
-		r = worst(r, get_path(c, &k, v, true, &p->forward.tls_cert));
-	if (FIELD("tls_key"))
-		r = worst(r, get_path(c, &k, v, true, &p->forward.tls_key));
-	if (FIELD("host_id"))
-		r = worst(r, get_host_id(c, &k, v, &p->forward.host_id));
+	/* the value dw_get_target accepted, kept parsed for the forwarder */
+	if (r >= 0 && (why = target_parse(p->forward.target, strlen(p->forward.target),
+					  &p->forward.dest, q, sizeof(q))) != NULL) {
+		dw_where_root(&top);
+		dw_where_key(&w, &top, "forward");
+		dw_where_key(&k, &w, "target");
+		dw_vctx_where_error(c, &k, "%s %s", q, why);
+		r = -EINVAL;
+	}
+
 	/* librelp takes TLS without a client certificate for anonymous TLS,
 	 * and without a CA it authenticates nobody: both ends must be known. */
 	if (r >= 0 && strncmp(p->forward.target, "relp+tls://", 11) == 0 &&
 	    (!p->forward.tls_ca[0] || !p->forward.tls_cert[0] || !p->forward.tls_key[0])) {
+		dw_where_root(&top);
+		dw_where_key(&w, &top, "forward");
 		dw_where_key(&k, &w, "target");
 		dw_vctx_where_error(c, &k, "relp+tls:// needs forward.tls_ca, forward.tls_cert and "
 				    "forward.tls_key (the log host's CA, this host's certificate and key)");
-		r = worst(r, -EINVAL);
+		r = dw_worst(r, -EINVAL);
 	}
-#undef FIELD
 	return r;
 }

@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "dw_attr.h"
+#include "dw_hex.h"
 
 #define DW_SIGN_PK_BYTES 32
 #define DW_SIGN_SK_BYTES 64
@@ -33,7 +35,7 @@ struct dw_sign_key;
 
 /* Load PATH (a .key file).  Rejects files readable by group/other (-EPERM,
  * WHY set) unless ALLOW_INSECURE (tests).  -EINVAL for malformed content. */
-int dw_sign_key_load(const char *path, int allow_insecure, struct dw_sign_key **out,
+DW_MUST_CHECK int dw_sign_key_load(const char *path, int allow_insecure, struct dw_sign_key **out,
 		     char *why, size_t whysz);
 void dw_sign_key_free(struct dw_sign_key *k);
 /* The key id of K as 16 hex digits + NUL. */
@@ -46,9 +48,9 @@ struct dw_pubkey {
 	uint8_t pk[DW_SIGN_PK_BYTES];
 	char id[DW_SIGN_KEYID_HEX + 1];
 };
-int dw_pubkey_load(const char *path, struct dw_pubkey *out);
+DW_MUST_CHECK int dw_pubkey_load(const char *path, struct dw_pubkey *out);
 /* Parse the text of a .pub file (LEN bytes). */
-int dw_pubkey_parse(const char *text, size_t len, struct dw_pubkey *out);
+DW_MUST_CHECK int dw_pubkey_parse(const char *text, size_t len, struct dw_pubkey *out);
 /* 0 when SIGHEX (128 hex digits) is a valid signature of MSG by PK; -EBADMSG
  * otherwise (also for malformed hex). */
 int dw_pubkey_verify_hex(const struct dw_pubkey *pk, const void *msg, size_t len,
@@ -63,9 +65,5 @@ int dw_sign_keygen(const char *prefix, char *keyid_out, size_t keyid_outsz);
 void dw_chain_next(const uint8_t prev[DW_CHAIN_BYTES], const void *body, size_t len,
 		   uint8_t out[DW_CHAIN_BYTES]);
 
-/* Lowercase hex helpers. */
-void dw_hex_encode(const uint8_t *in, size_t n, char *out /* 2n bytes, no NUL */);
-/* 0 when IN (2n hex digits) decodes into OUT (n bytes); -EINVAL otherwise. */
-int dw_hex_decode(const char *in, size_t inlen, uint8_t *out, size_t n);
 
 #endif

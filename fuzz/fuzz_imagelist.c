@@ -46,7 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (l.v || l.n || line == 0) {
 		abort(); /* a refusal leaves nothing and names a line */
 	}
-	(void)dw_minisign_pk_parse(s, size, &pk, err, sizeof(err));
+	if (dw_minisign_pk_parse(s, size, &pk, err, sizeof(err)) != 0 && err[0] == '\0')
+		abort(); /* a refusal says why */
 	if (dw_minisign_sk_parse(s, size, NULL, &sk, err, sizeof(err)) == 0)
 		dw_minisign_sk_wipe(&sk);
 	if (dw_minisign_verify(&fixed, s, size, (const uint8_t *)"x", 1, tc, sizeof(tc), err,

@@ -18,7 +18,7 @@ static struct select_cfg cfg;
 static struct dw_policy *policy;
 static char *body;
 
-static void on_event(void *ctx, const struct audit_rec *recs, size_t n)
+static void on_event(void *ctx, const struct ap_rec *recs, size_t n)
 {
 	struct dw_rec_hdr h = { .host = "fuzz", .seq = 1, .type = DW_REC_EVENT, .time_us = 1,
 				.keyid = "0123456789abcdef", .extra = "sel=key" };

@@ -195,18 +195,13 @@ static int gather(pam_handle_t *pamh, int argc, const char **argv, enum gather_w
 		dw_pam_authinfo_set_current(&run->auth, marker != NULL, run->facts.auth_hook_ok);
 
 		if (run->policy != NULL && run->facts.guarded_status == 0 && run->facts.guarded) {
-			run->facts.trusted_user = dw_strv_contains(&run->policy->trusted_users,
-								   run->user);
-			/* A second NSS walk only when it can change the answer:
-			 * a user trusted by name never needs trusted groups
-			 * (dw_pam_decide looks at them only otherwise), and an
-			 * empty trusted.groups has no members. */
-			if (!run->facts.trusted_user && run->policy->trusted_groups.n > 0) {
-				rc = dw_user_in_groups(run->user, &run->policy->trusted_groups,
-						       &run->facts.trusted_group,
-						       &run->facts.trusted_group_name);
-				run->facts.trusted_group_status = rc < 0 ? rc : 0;
-			}
+			/* a second NSS walk only when it can change the answer
+			 * (dw_pam_decide looks at groups only for a user not
+			 * trusted by name) */
+			rc = dw_policy_user_trusted(run->policy, run->user, &run->facts.trusted_user,
+						    &run->facts.trusted_group,
+						    &run->facts.trusted_group_name);
+			run->facts.trusted_group_status = rc < 0 ? rc : 0;
 			if (run->origin.kind == DW_ORIGIN_HOSTNAME &&
 			    run->policy->pam.resolve_hostnames)
 				(void)dw_pam_origin_resolve(&run->origin);

@@ -9,6 +9,7 @@
 #define AZ_DAEMON_H
 
 #include "az_verdict.h"
+#include "dw_attr.h"
 
 struct az_daemon_watch;
 
@@ -25,6 +26,6 @@ void az_daemon_watch_stop(struct az_daemon_watch *w);
 
 /* Pure: read a GET /version answer (JSON, LEN bytes) into OUT.  0, or
  * -EINVAL when it is not one (no Version or ApiVersion string). */
-int az_daemon_parse_version(const char *json, size_t len, struct az_daemon_info *out);
+DW_MUST_CHECK int az_daemon_parse_version(const char *json, size_t len, struct az_daemon_info *out);
 
 #endif

@@ -1,4 +1,5 @@
-/* az_dockerd.c - GETs to dockerd's API socket (see az_dockerd.h). */
+/* az_dockerd.c - GETs to dockerd's API socket (see az_dockerd.h), through
+ * common/dw_http. */
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
@@ -7,48 +8,19 @@
 #include <time.h>
 
 #include "az_dockerd.h"
+#include "dw_http.h"
 
 struct az_dockerd {
-	CURL *h;
+	struct dw_http http; /* on sock */
 	char sock[108];
 	struct timespec deadline;
 };
 
-struct answer {
-	char *buf;
-	size_t len, cap;
-	bool too_big;
-};
-
-static size_t on_data(char *p, size_t size, size_t n, void *arg)
-{
-	struct answer *a = arg;
-	size_t add = size * n;
-
-	if (add > AZ_DOCKERD_ANSWER_MAX - a->len) {
-		a->too_big = true;
-		return 0; /* curl stops with CURLE_WRITE_ERROR */
-	}
-	if (a->len + add + 1 > a->cap) {
-		size_t cap = a->cap ? a->cap : 8192;
-		char *nb;
-		while (cap < a->len + add + 1)
-			cap *= 2;
-		nb = realloc(a->buf, cap);
-		if (!nb)
-			return 0;
-		a->buf = nb;
-		a->cap = cap;
-	}
-	memcpy(a->buf + a->len, p, add);
-	a->len += add;
-	a->buf[a->len] = '\0';
-	return add;
-}
-
 int az_dockerd_open(struct az_dockerd **out, const char *sock)
 {
+	struct dw_http_opts o = { .first = 8192, .max = AZ_DOCKERD_ANSWER_MAX };
 	struct az_dockerd *d;
+	int rc;
 
 	*out = NULL;
 	if (strlen(sock) >= sizeof(d->sock))
@@ -56,12 +28,13 @@ int az_dockerd_open(struct az_dockerd **out, const char *sock)
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
-	d->h = curl_easy_init();
-	if (!d->h) {
-		free(d);
-		return -ENOMEM;
-	}
 	snprintf(d->sock, sizeof(d->sock), "%s", sock);
+	o.unix_path = d->sock;
+	rc = dw_http_init(&d->http, &o);
+	if (rc < 0) {
+		free(d);
+		return rc;
+	}
 	az_dockerd_deadline(d, 10000);
 	*out = d;
 	return 0;
@@ -71,17 +44,16 @@ void az_dockerd_close(struct az_dockerd *d)
 {
 	if (!d)
 		return;
-	curl_easy_cleanup(d->h);
+	dw_http_free(&d->http);
 	free(d);
 }
 
 int az_dockerd_get(struct az_dockerd *d, const char *path, long timeout_ms, char **body,
 		   size_t *len, long *status, char *why, size_t whysz)
 {
-	struct answer a = { 0 };
+	struct dw_http_req r = { .timeout_ms = timeout_ms };
 	char url[1200];
-	CURLcode cc;
-	int rc = -1;
+	int rc = -1, err;
 
 	*body = NULL;
 	*len = 0;
@@ -95,31 +67,18 @@ int az_dockerd_get(struct az_dockerd *d, const char *path, long timeout_ms, char
 		snprintf(why, whysz, "name too long");
 		goto out;
 	}
-	curl_easy_reset(d->h);
-	curl_easy_setopt(d->h, CURLOPT_UNIX_SOCKET_PATH, d->sock);
-	curl_easy_setopt(d->h, CURLOPT_URL, url);
-	curl_easy_setopt(d->h, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(d->h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(d->h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(d->h, CURLOPT_WRITEDATA, &a);
-	cc = curl_easy_perform(d->h);
-	if (cc != CURLE_OK) {
-		snprintf(why, whysz, "%s", a.too_big ? "dockerd's answer is too large"
-			 : cc == CURLE_OPERATION_TIMEDOUT ? "dockerd did not answer in time"
-							  : curl_easy_strerror(cc));
+	r.url = url;
+	err = dw_http_request(&d->http, &r);
+	if (err < 0) {
+		snprintf(why, whysz, "%s", err == -EFBIG ? "dockerd's answer is too large"
+			 : err == -ETIMEDOUT ? "dockerd did not answer in time"
+					     : d->http.err);
 		goto out;
 	}
-	curl_easy_getinfo(d->h, CURLINFO_RESPONSE_CODE, status);
-	*body = a.buf ? a.buf : strdup("");
-	a.buf = NULL;
-	if (!*body) {
-		snprintf(why, whysz, "out of memory");
-		goto out;
-	}
-	*len = a.len;
+	*status = d->http.status;
+	*body = dw_http_take(&d->http, len);
 	rc = 0;
 out:
-	free(a.buf);
 	return rc;
 }
 
@@ -152,7 +111,7 @@ int az_dockerd_inspect(void *arg, enum az_obj_kind kind, const char *name, size_
 
 	/* dockerd resolves names, ids and id prefixes itself; escape every
 	 * byte that could change which path this is */
-	esc = curl_easy_escape(d->h, name, (int)len);
+	esc = curl_easy_escape(d->http.curl, name, (int)len);
 	if (!esc) {
 		snprintf(why, whysz, "out of memory");
 		return -ENOMEM;

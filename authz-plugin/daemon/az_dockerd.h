@@ -5,7 +5,10 @@
  * dockerd asks the plugin about each of them while the plugin waits for
  * the answer.  They are GETs no rule needs dockerd for, so the plugin
  * answers them at once on its HTTP threads (see az_server.c): never on the
- * thread that waits. */
+ * thread that waits.
+ *
+ * Errors: a function returning int returns 0 or a negative errno
+ * (ssize_t: the length, or a negative errno), unless it says otherwise. */
 #ifndef AZ_DOCKERD_H
 #define AZ_DOCKERD_H
 

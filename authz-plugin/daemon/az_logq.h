@@ -9,7 +9,10 @@
  * only when the logger has finished nothing for AZ_LOGQ_STALL_MS (a stalled
  * log daemon) is the record dropped and counted, and the count is logged
  * with the next record.  A stalled daemon thus costs each request at most
- * one short wait, never dockerd's liveness. */
+ * one short wait, never dockerd's liveness.
+ *
+ * Errors: a function returning int returns 0 or a negative errno
+ * (ssize_t: the length, or a negative errno), unless it says otherwise. */
 #ifndef AZ_LOGQ_H
 #define AZ_LOGQ_H
 

@@ -6,6 +6,7 @@
 
 #include "az_eval.h"
 #include "az_json.h"
+#include "dw_attr.h"
 
 struct az_envelope {
 	struct az_jdoc doc;      /* the parsed message (strings point into the input) */
@@ -16,7 +17,7 @@ struct az_envelope {
 
 /* Parse BUF (LEN bytes; must outlive ENV: rq.uri points into it).  0, or -1
  * with a reason in WHY (no input quoted).  Free ENV either way. */
-int az_envelope_parse(const char *buf, size_t len, struct az_envelope *env, char *why,
+DW_MUST_CHECK int az_envelope_parse(const char *buf, size_t len, struct az_envelope *env, char *why,
 		      size_t whysz);
 void az_envelope_free(struct az_envelope *env);
 

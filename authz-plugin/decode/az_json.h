@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "dw_attr.h"
 
 #define AZ_JSON_MAX_DEPTH 2048
 
@@ -69,7 +70,7 @@ struct az_jerr {
 
 /* Parse BUF (LEN bytes, need not be NUL-terminated; must outlive DOC).
  * 0, or -1 with ERR filled (DOC then holds nothing to free). */
-int az_json_parse(const char *buf, size_t len, struct az_jdoc *doc, struct az_jerr *err);
+DW_MUST_CHECK int az_json_parse(const char *buf, size_t len, struct az_jdoc *doc, struct az_jerr *err);
 void az_json_free(struct az_jdoc *doc);
 /* DOC, parsed from BUF, takes BUF over (malloc'd): az_json_free frees it. */
 static inline void az_json_adopt(struct az_jdoc *doc, char *buf)

@@ -9,8 +9,12 @@
 #include "az_uri.h"
 #include "dw_hex.h"
 
-/* Go url.unescape: PLUS_SPACE for query mode.  -1 on a bad escape, -2 when
- * OUT is too small; otherwise the decoded length (OUT NUL-terminated). */
+/* unescape's failures */
+enum { UNESCAPE_BAD = -1, UNESCAPE_TOO_LONG = -2 };
+
+/* Go url.unescape: PLUS_SPACE for query mode.  UNESCAPE_BAD on a bad
+ * escape, UNESCAPE_TOO_LONG when OUT is too small; otherwise the decoded
+ * length (OUT NUL-terminated). */
 static ssize_t unescape(const char *in, size_t len, bool plus_space, char *out, size_t outsz)
 {
 	size_t i, o = 0;
@@ -20,22 +24,22 @@ static ssize_t unescape(const char *in, size_t len, bool plus_space, char *out, 
 		if (ch == '%') {
 			int h, l;
 			if (len - i < 3)
-				return -1;
+				return UNESCAPE_BAD;
 			h = dw_hex_digit(in[i + 1]);
 			l = dw_hex_digit(in[i + 2]);
 			if (h < 0 || l < 0)
-				return -1;
+				return UNESCAPE_BAD;
 			ch = (char)(h * 16 + l);
 			i += 2;
 		} else if (ch == '+' && plus_space) {
 			ch = ' ';
 		}
 		if (o + 1 >= outsz)
-			return -2;
+			return UNESCAPE_TOO_LONG;
 		out[o++] = ch;
 	}
 	if (outsz == 0)
-		return -2;
+		return UNESCAPE_TOO_LONG;
 	out[o] = '\0';
 	return (ssize_t)o;
 }
@@ -247,7 +251,7 @@ int az_query_get(const struct az_uri *u, const char *key, char *out, size_t outs
 		vl = unescape(p.val, p.vlen, true, out, outsz);
 		if (vl >= 0)
 			return 1;
-		if (vl == -2)
+		if (vl == UNESCAPE_TOO_LONG)
 			return -1; /* too long: the caller denies */
 	}
 	return 0;
@@ -264,7 +268,7 @@ int az_query_check(struct az_ctx *c, const struct az_uri *u, const struct az_sch
 		ssize_t kl = unescape(p.key, p.klen, true, kbuf, sizeof(kbuf));
 		size_t i;
 
-		if (kl == -2) {
+		if (kl == UNESCAPE_TOO_LONG) {
 			az_reject(c, "a query parameter name of the %s is too long", what);
 			return -1;
 		}

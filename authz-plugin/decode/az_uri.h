@@ -20,6 +20,7 @@
  * from schema/moby-versions.tsv (the oldest any supported dockerd serves,
  * the newest one it models). */
 #include "az_schema_gen.h"
+#include "dw_attr.h"
 
 struct az_route_def;
 
@@ -33,7 +34,7 @@ struct az_uri {
 };
 
 /* 0, or -1 after az_reject() when dockerd would not route it the same way. */
-int az_uri_parse(struct az_ctx *c, const char *method, const char *uri, size_t len,
+DW_MUST_CHECK int az_uri_parse(struct az_ctx *c, const char *method, const char *uri, size_t len,
 		 struct az_uri *out);
 
 /* Go's r.FormValue(KEY) on the query: 1 and OUT set when present, 0 when

@@ -44,38 +44,34 @@ void az_images_unref(struct az_images *s)
 	free(s);
 }
 
-void az_images_slot_init(struct az_images_slot *slot, struct az_images *s)
+static void *slot_ref(void *s)
 {
-	pthread_mutex_init(&slot->lock, NULL);
-	slot->cur = s;
+	return az_images_ref(s);
+}
+
+static void slot_unref(void *s)
+{
+	az_images_unref(s);
+}
+
+int az_images_slot_init(struct az_images_slot *slot, struct az_images *s)
+{
+	return dw_slot_init(&slot->s, s, slot_ref, slot_unref);
 }
 
 struct az_images *az_images_slot_get(struct az_images_slot *slot)
 {
-	struct az_images *s;
-
-	pthread_mutex_lock(&slot->lock);
-	s = az_images_ref(slot->cur);
-	pthread_mutex_unlock(&slot->lock);
-	return s;
+	return dw_slot_get(&slot->s);
 }
 
 void az_images_slot_swap(struct az_images_slot *slot, struct az_images *s)
 {
-	struct az_images *old;
-
-	pthread_mutex_lock(&slot->lock);
-	old = slot->cur;
-	slot->cur = s;
-	pthread_mutex_unlock(&slot->lock);
-	az_images_unref(old);
+	dw_slot_swap(&slot->s, s);
 }
 
 void az_images_slot_destroy(struct az_images_slot *slot)
 {
-	az_images_unref(slot->cur);
-	slot->cur = NULL;
-	pthread_mutex_destroy(&slot->lock);
+	dw_slot_destroy(&slot->s);
 }
 
 /* What the lists say of the digests D[0..N): 1 allowed (an entry not

@@ -14,12 +14,13 @@
 #ifndef AZ_IMAGES_H
 #define AZ_IMAGES_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "dw_imagelist.h"
+#include "dw_slot.h"
+#include "dw_attr.h"
 
 struct az_ctx;
 struct az_jnode;
@@ -42,12 +43,12 @@ int az_images_new(size_t n, struct az_images **out);
 struct az_images *az_images_ref(struct az_images *s);
 void az_images_unref(struct az_images *s);
 
-/* The current set, swapped under a lock; readers take a reference. */
+/* The current set, swapped on reload: a dw_slot (dw_slot.h) typed for
+ * image-list sets. */
 struct az_images_slot {
-	pthread_mutex_t lock;
-	struct az_images *cur;
+	struct dw_slot s;
 };
-void az_images_slot_init(struct az_images_slot *slot, struct az_images *s);
+int az_images_slot_init(struct az_images_slot *slot, struct az_images *s);
 /* A reference to the current set (NULL when none); unref it. */
 struct az_images *az_images_slot_get(struct az_images_slot *slot);
 void az_images_slot_swap(struct az_images_slot *slot, struct az_images *s);
@@ -61,7 +62,7 @@ typedef void (*az_images_say_fn)(void *arg, int prio, const char *fmt, ...)
  * was usable in PREV (may be NULL) keeps PREV's entries; one that never
  * loaded is in the set as unusable.  SAY (may be NULL) is told each outcome.
  * 0 and *OUT, or -ENOMEM: a bad list is not an error of the load. */
-int az_images_load(const struct dw_policy *pol, const struct az_images *prev, int check_secure,
+DW_MUST_CHECK int az_images_load(const struct dw_policy *pol, const struct az_images *prev, int check_secure,
 		   struct az_images **out, az_images_say_fn say, void *arg);
 
 /* The trusted_images rule on REF (LEN bytes), the image FIELD names, for a

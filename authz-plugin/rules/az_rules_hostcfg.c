@@ -22,37 +22,38 @@ bool az_mode_is_host(const char *s, size_t len)
 
 static void check_namespaces(struct az_ctx *c, const struct az_struct *hc, bool inner)
 {
-	static const char *const modes[] = {
-		"NetworkMode", "PidMode", "IpcMode", "UTSMode", "UsernsMode", "CgroupnsMode",
-	};
-	static const int idx[] = {
-		AZ_CONTAINER_HOSTCONFIG_NETWORKMODE, AZ_CONTAINER_HOSTCONFIG_PIDMODE,
-		AZ_CONTAINER_HOSTCONFIG_IPCMODE, AZ_CONTAINER_HOSTCONFIG_UTSMODE,
-		AZ_CONTAINER_HOSTCONFIG_USERNSMODE, AZ_CONTAINER_HOSTCONFIG_CGROUPNSMODE,
-	};
-	static const char *const modes_inner[] = {
-		"HostConfig.NetworkMode", "HostConfig.PidMode", "HostConfig.IpcMode",
-		"HostConfig.UTSMode", "HostConfig.UsernsMode", "HostConfig.CgroupnsMode",
+	/* JOINS: a mode dockerd lets name another container ("container:ID") */
+	static const struct {
+		const char *name, *inner;
+		int idx;
+		bool joins;
+	} ns[] = {
+		{ "NetworkMode", "HostConfig.NetworkMode", AZ_CONTAINER_HOSTCONFIG_NETWORKMODE, true },
+		{ "PidMode", "HostConfig.PidMode", AZ_CONTAINER_HOSTCONFIG_PIDMODE, true },
+		{ "IpcMode", "HostConfig.IpcMode", AZ_CONTAINER_HOSTCONFIG_IPCMODE, true },
+		{ "UTSMode", "HostConfig.UTSMode", AZ_CONTAINER_HOSTCONFIG_UTSMODE, false },
+		{ "UsernsMode", "HostConfig.UsernsMode", AZ_CONTAINER_HOSTCONFIG_USERNSMODE, false },
+		{ "CgroupnsMode", "HostConfig.CgroupnsMode", AZ_CONTAINER_HOSTCONFIG_CGROUPNSMODE, false },
 	};
 	size_t i, len;
 	const char *s;
 	const char *field;
 
-	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		field = inner ? modes_inner[i] : modes[i];
-		if (az_str(c, hc->val[idx[i]], field, &s, &len) < 0)
+	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		field = inner ? ns[i].inner : ns[i].name;
+		if (az_str(c, hc->val[ns[i].idx], field, &s, &len) < 0)
 			return;
 		/* dockerd itself stores its default CgroupnsMode ("host" where
 		 * cgroup v1 is mounted): in a stored configuration that value was
 		 * not asked for; unknown default: not judged */
-		if (c->in_inspect && idx[i] == AZ_CONTAINER_HOSTCONFIG_CGROUPNSMODE &&
+		if (c->in_inspect && ns[i].idx == AZ_CONTAINER_HOSTCONFIG_CGROUPNSMODE &&
 		    (!c->cgroupns_default ||
 		     (strlen(c->cgroupns_default) == len && memcmp(c->cgroupns_default, s, len) == 0)))
 			continue;
 		if (az_mode_is_host(s, len))
 			az_flag(c, DW_RULE_HOST_NAMESPACES, "%s is host", field);
-		else if (i < 3) /* network, pid, ipc: the modes dockerd lets join a container */
-			az_check_container_mode(c, modes[i], s, len, field);
+		else if (ns[i].joins)
+			az_check_container_mode(c, ns[i].name, s, len, field);
 	}
 }
 

@@ -61,7 +61,11 @@ void az_check_host_path(struct az_ctx *c, const char *src, size_t len, const cha
 		report(c, field, safe, res, rel, hit);
 }
 
-/* volume/mounts linux parser: ValidMountMode over ','-separated modes. */
+/* linuxValidMountMode over ','-separated modes: each one of rwModes,
+ * linuxLabelModes, linuxPropagationModes, the copy mode and
+ * linuxConsistencyModes.  Source: moby volume/mounts/linux_parser.go at
+ * v20.10.24 and v28.5.2, daemon/volume/mounts/linux_parser.go at
+ * docker-v29.7.2 (the same sets). */
 static bool valid_mode(const char *s, size_t len)
 {
 	static const char *const modes[] = {

@@ -14,7 +14,7 @@ here=$(dirname "$(readlink -f "$0")")
 . "$here/../../tests/lib/e2e.sh"
 dw_e2e_lock "$@"
 dw_tmpdir T
-DW=$B/common/cli/dockwarden
+DW=$B/cli/dockwarden
 PLUGIN=$B/authz-plugin/dockwarden-authz
 SPEC=/etc/docker/plugins/dwt-bench-doctor.spec
 mkdir -p /etc/docker/plugins

@@ -157,7 +157,7 @@ grep -F " type=event " "$LOG" | grep -F 'name="/usr/bin/docker"' | grep -F 'type
 # selection, completeness and fidelity against auditd's log.
 # $1 audit.log, $2 log host file, $3 selected keys (comma), $4 unselected key,
 # $5 the watched dir, $6 the image name, $7 live|final; prints a summary.
-# The selection below is SPEC §4's with the policy defaults for
+# The selection below is the plugin's (audisp-plugin/select.h) with the policy defaults for
 # docker_binaries/docker_paths.  "live": auditd and the plugin still run, so
 # auditd may not have written yet what the plugin already forwarded (its log
 # writes are asynchronous) and later events may still be on their way: only

@@ -22,14 +22,14 @@ static struct select_cfg cfg;
 static int failures, events, selected;
 static char found[4096];
 
-static unsigned long serial_of(const struct audit_rec *r)
+static unsigned long serial_of(const struct ap_rec *r)
 {
 	const char *p = memmem(r->text, r->len, "msg=audit(", 10);
 	const char *colon = p ? memchr(p, ':', r->len - (size_t)(p - r->text)) : NULL;
 	return colon ? strtoul(colon + 1, NULL, 10) : 0;
 }
 
-static void on_stream(void *ctx, const struct audit_rec *r, size_t n)
+static void on_stream(void *ctx, const struct ap_rec *r, size_t n)
 {
 	unsigned long s = serial_of(&r[0]);
 	enum select_reason why = select_event(&cfg, r, n);
@@ -45,7 +45,7 @@ static void on_stream(void *ctx, const struct audit_rec *r, size_t n)
 		selected++;
 }
 
-static void on_sample(void *ctx, const struct audit_rec *r, size_t n)
+static void on_sample(void *ctx, const struct ap_rec *r, size_t n)
 {
 	enum select_reason why = select_event(&cfg, r, n);
 	(void)ctx;

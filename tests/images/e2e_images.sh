@@ -50,8 +50,6 @@ sign() { # KEY [FILE]: sign FILE (default the list) as a pipeline would, with mi
 		fail "minisign -S failed"
 	chmod 0644 "${2:-$L}.minisig"
 }
-pass=0
-ok() { pass=$((pass + 1)); dw_log "ok: $*"; }
 fail() { dw_log "plugin: $(tail -5 "$T/authz.err" 2>/dev/null)"; dw_die "$*"; }
 
 # --- a dockerd, two images, the rule off while they are made ------------------
@@ -71,7 +69,7 @@ docker commit "$cid" dwt-other >/dev/null
 docker rm "$cid" >/dev/null
 other=$(docker image inspect -f '{{.Id}}' dwt-other)
 [ "$good" != "$other" ] || fail "the two images have one ID"
-ok "images dwt-good ($good) and dwt-other ($other)"
+dw_ok "images dwt-good ($good) and dwt-other ($other)"
 
 printf '# team a: promoted images\n%s e2e scan 1 clean\n' "$good" >"$L"
 chmod 0644 "$L"
@@ -79,41 +77,30 @@ sign a.key
 policy deny
 reload
 grep -q "image list $L: 1 images, signed by key" "$T/authz.err" || fail "list not loaded: $(tail -3 "$T/authz.err")"
-ok "list signed by minisign loaded"
+dw_ok "list signed by minisign loaded"
 
 LIM=(--rm --memory 64m --pids-limit 64 --user 1000)
-by="authorization denied by plugin dwt-images: dockwarden: denied: trusted_images:"
-denied() { # MSG CMD...
-	local msg=$1 out; shift
-	if out=$("$@" 2>&1); then fail "allowed: $*"; fi
-	grep -qF -- "$by $msg" <<<"$out" || fail "$*: wrong message: $out"
-	ok "denied: $* ($msg)"
-}
-allowed() {
-	local out
-	out=$("$@" 2>&1) || fail "denied: $*: $out"
-	ok "allowed: $*"
-}
+DW_DENIED_BY="authorization denied by plugin dwt-images: dockwarden: denied: trusted_images:"
 
-allowed docker run "${LIM[@]}" dwt-good /bin/true
-allowed docker run "${LIM[@]}" "$good" /bin/true
-denied "Image dwt-other ($other) is on no trusted image list" docker run "${LIM[@]}" dwt-other /bin/true
+dw_allowed docker run "${LIM[@]}" dwt-good /bin/true
+dw_allowed docker run "${LIM[@]}" "$good" /bin/true
+dw_denied "Image dwt-other ($other) is on no trusted image list" docker run "${LIM[@]}" dwt-other /bin/true
 # the tag moved after the list was signed: what it names now is judged
 docker tag dwt-other dwt-good
-denied "Image dwt-good ($other) is on no trusted image list" docker run "${LIM[@]}" dwt-good /bin/true
+dw_denied "Image dwt-good ($other) is on no trusted image list" docker run "${LIM[@]}" dwt-good /bin/true
 docker tag "$good" dwt-good
-allowed docker run "${LIM[@]}" dwt-good /bin/true
+dw_allowed docker run "${LIM[@]}" dwt-good /bin/true
 
 # one changed byte: the reload keeps the previous list...
 sed -i 's/scan 1 clean/scan 2 clean/' "$L"
 reload
 grep -q "image list not reloaded, keeping the previous one (1 images): $L: the signature does not verify" "$T/authz.err" ||
 	fail "changed list not refused: $(tail -3 "$T/authz.err")"
-allowed docker run "${LIM[@]}" dwt-good /bin/true
+dw_allowed docker run "${LIM[@]}" dwt-good /bin/true
 # ...and a fresh start has no previous list: denied naming the signature
 _dw_kill_pidfile "$T/authz.pid"
 start_plugin
-denied "Image dwt-good ($good) is on no trusted image list; unusable list $L: the signature does not verify" \
+dw_denied "Image dwt-good ($good) is on no trusted image list; unusable list $L: the signature does not verify" \
 	docker run "${LIM[@]}" dwt-good /bin/true
 
 # signed by a key that is not the trusted one
@@ -121,17 +108,17 @@ sign other.key
 _dw_kill_pidfile "$T/authz.pid"
 start_plugin
 trusted=$(sed -n 's/^untrusted comment: minisign public key //p' "$DATA/a.pub")
-denied "Image dwt-good ($good) is on no trusted image list; unusable list $L: signed by key" docker run "${LIM[@]}" dwt-good /bin/true
+dw_denied "Image dwt-good ($good) is on no trusted image list; unusable list $L: signed by key" docker run "${LIM[@]}" dwt-good /bin/true
 grep -q "signed by key [0-9A-F]*, not by the trusted key $trusted" "$T/authz.err" || fail "no key message in the log"
 
 # an expired entry
 printf '%s expires=2020-01-01 retired\n' "$good" >"$L"
 sign a.key
 reload
-denied "Image dwt-good ($good): its entry in $L expired at 2020-01-01T00:00:00Z" docker run "${LIM[@]}" dwt-good /bin/true
+dw_denied "Image dwt-good ($good): its entry in $L expired at 2020-01-01T00:00:00Z" docker run "${LIM[@]}" dwt-good /bin/true
 
 
-# --- services: pinned to a listed digest, or denied ----------------------------
+# --- services: pinned to a listed digest, or denied --------------------------------
 printf '%s e2e scan 3 clean\n' "$good" >"$L"
 sign a.key
 reload
@@ -140,14 +127,14 @@ docker swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:0 >/dev/nul
 dw_on_exit "docker swarm leave --force >/dev/null 2>&1 || true"
 # the image is local only: nothing to resolve against a registry
 SVC=(--detach --no-resolve-image --limit-memory 64m --limit-pids 64 --user 1000)
-allowed docker service create "${SVC[@]}" --name dwt-svc "dwt-good@$good" /bin/sleep 600
-denied "TaskTemplate.ContainerSpec.Image dwt-good:latest is not pinned to a digest" \
+dw_allowed docker service create "${SVC[@]}" --name dwt-svc "dwt-good@$good" /bin/sleep 600
+dw_denied "TaskTemplate.ContainerSpec.Image dwt-good:latest is not pinned to a digest" \
 	docker service create "${SVC[@]}" --name dwt-svc2 dwt-good:latest /bin/sleep 600
-denied "TaskTemplate.ContainerSpec.Image dwt-good@$other ($other) is on no trusted image list" \
+dw_denied "TaskTemplate.ContainerSpec.Image dwt-good@$other ($other) is on no trusted image list" \
 	docker service update --detach --no-resolve-image --image "dwt-good@$other" dwt-svc
 [ "$(docker service inspect -f '{{.Spec.TaskTemplate.ContainerSpec.Image}}' dwt-svc)" = "dwt-good@$good" ] ||
 	fail "the denied update changed the service"
-ok "the service still runs the listed digest"
+dw_ok "the service still runs the listed digest"
 docker swarm leave --force >/dev/null
 
 # --- doctor: the lists, and each existing container's image --------------------
@@ -170,7 +157,7 @@ expect() { # ID OBJECT LEVEL MESSAGE-PART
 	local got
 	got=$(result "$1" "$2")
 	[[ "$got" == "$3 "*"$4"* ]] || fail "doctor $1 $2: want $3 ...$4..., got: ${got:-nothing}"
-	ok "doctor: $1 $2: $3"
+	dw_ok "doctor: $1 $2: $3"
 }
 doctor deny
 expect dw-image-lists "$L" pass "1 images (0 expired), signed by key"
@@ -184,4 +171,4 @@ expect dw-image-lists "$L" fail "the signature does not verify"
 expect dw-container-image dwt-img-good fail "unusable list $L: the signature does not verify"
 docker rm dwt-img-good dwt-img-other >/dev/null
 
-dw_log "e2e_images: $pass checks passed"
+dw_log "e2e_images: $DW_PASS checks passed"

@@ -16,6 +16,26 @@ _dw_cleanups=()
 dw_log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 dw_die() { dw_log "FAIL: $*"; exit 1; }
 
+# Checks.  dw_ok counts one (DW_PASS); a script's own fail() (which can add
+# its daemon's log) is used when it has one.  dw_denied/dw_allowed run a
+# command through the plugin: a denial must carry "$DW_DENIED_BY MSG", the
+# words dockerd puts around a plugin's message.
+DW_PASS=0
+dw_ok() { DW_PASS=$((DW_PASS + 1)); dw_log "ok: $*"; }
+_dw_fail() { if declare -F fail >/dev/null; then fail "$@"; else dw_die "$@"; fi; }
+dw_denied() { # MSG CMD...
+	local msg=$1 out
+	shift
+	if out=$("$@" 2>&1); then _dw_fail "allowed: $*"; fi
+	grep -qF -- "$DW_DENIED_BY $msg" <<<"$out" || _dw_fail "$*: wrong message: $out"
+	dw_ok "denied: $* ($msg)"
+}
+dw_allowed() { # CMD...
+	local out
+	out=$("$@" 2>&1) || _dw_fail "denied: $*: $out"
+	dw_ok "allowed: $*"
+}
+
 # Register a cleanup command (a string, eval'd); run in reverse order at exit.
 dw_on_exit() { _dw_cleanups+=("$*"); }
 _dw_run_cleanups() {

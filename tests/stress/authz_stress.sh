@@ -1,7 +1,7 @@
 #!/bin/bash
 # authz_stress.sh PLUGIN [SECONDS [CLIENTS [SLOW [KILL_EVERY]]]]
 #
-# dockwarden-authz in front of a private dockerd under load (issue 7):
+# dockwarden-authz in front of a private dockerd under load:
 # CLIENTS (200) concurrent Docker API clients and SLOW (20) byte-at-a-time
 # clients that never finish, for SECONDS (60), while the plugin is killed
 # (SIGKILL and SIGTERM, alternately) every KILL_EVERY (5) seconds and

@@ -1,7 +1,7 @@
 #!/bin/bash
 # forward_chaos.sh AUDISP CLI SNIPPET GEN_EVENTS [ROUNDS]: dockwarden-audisp
 # forwarding to a real rsyslog (imrelp, the shipped log-host snippet) on
-# 127.0.0.1:20539 while things go wrong (issue 7):
+# 127.0.0.1:20539 while things go wrong:
 #  A. ROUNDS (default 12) rounds of 400 events; in each, at a random moment,
 #     the log host is stopped and restarted, or the plugin is SIGKILLed and
 #     started again, or both.  Then `dockwarden verify` on what the log host

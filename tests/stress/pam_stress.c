@@ -1,6 +1,6 @@
 /* pam_stress.c - many concurrent account checks through the real libpam and
- * the built pam_dockwarden.so (issue 7: "1,000 concurrent account checks,
- * no leak, consistent answers").
+ * the built pam_dockwarden.so: 1,000 concurrent account checks, no leak,
+ * consistent answers.
  *
  * Usage: pam_stress CONFDIR SERVICE ALLOWED_USER DENIED_USER OTHER_USER THREADS ROUNDS
  *

@@ -108,6 +108,7 @@ static void test_defaults(void)
 	CHECK(p->pam.allow_local);
 	CHECK(!p->pam.resolve_hostnames);
 	CHECK_EQ_STR(p->forward.target, "");
+	CHECK_EQ_INT(p->forward.dest.kind, DW_TARGET_NONE);
 	CHECK_EQ_STR(p->forward.signing_key, "/etc/dockwarden/signing.key");
 	CHECK_EQ_STR(p->forward.spool_dir, "/var/spool/dockwarden");
 	CHECK_EQ_INT(p->forward.spool_max_mb, 512);
@@ -249,6 +250,39 @@ static void test_normalised_values(void)
 	CHECK_EQ_INT(p->forward.spool_max_mb, 512);
 	CHECK_EQ_INT(p->docker_paths.n, 17);
 	dw_policy_unref(p);
+}
+
+/* forward.target, parsed once by the loader: what the forwarder connects to. */
+static void test_target_parsed(void)
+{
+	static const struct {
+		const char *target;
+		enum dw_target_kind kind;
+		const char *host, *port;
+	} cases[] = {
+		{ "", DW_TARGET_NONE, "", "" },
+		{ "relp://loghost.example:2514", DW_TARGET_RELP, "loghost.example", "2514" },
+		{ "tcp://10.0.0.1:0514", DW_TARGET_TCP, "10.0.0.1", "514" },
+		{ "relp://[fd00::1]:20514", DW_TARGET_RELP, "fd00::1", "20514" },
+		{ "relp://a-b.c:65535", DW_TARGET_RELP, "a-b.c", "65535" },
+	};
+	char text[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct diags d = { 0 };
+		struct dw_policy *p;
+
+		snprintf(text, sizeof(text), "{\"forward\": {\"target\": \"%s\"}}", cases[i].target);
+		p = load_str(text, &d);
+		CHECK_EQ_INT(d.n, 0);
+		if (!p)
+			continue;
+		CHECK_EQ_STR(p->forward.target, cases[i].target);
+		CHECK_EQ_INT(p->forward.dest.kind, cases[i].kind);
+		CHECK_EQ_STR(p->forward.dest.host, cases[i].host);
+		CHECK_EQ_STR(p->forward.dest.port, cases[i].port);
+		dw_policy_unref(p);
+	}
 }
 
 /* Diagnostics: all reported, in file order, with positions; no policy. */
@@ -515,6 +549,7 @@ int main(int argc, char **argv)
 	test_builtin_equals_shipped(argv[1]);
 	test_profiles();
 	test_normalised_values();
+	test_target_parsed();
 	test_diagnostics();
 	test_slot_threads();
 	if (!mkdtemp(dir)) {

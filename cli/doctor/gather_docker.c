@@ -237,7 +237,7 @@ static void locate_plugin(struct dr_plugin *p)
 
 static void probe_plugin(struct dr_plugin *p)
 {
-	struct dr_http h;
+	struct dw_http h;
 	const char *url = "/Plugin.Activate";
 	char tcpurl[DR_PATH];
 	json_t *j = NULL, *impl, *e;
@@ -293,7 +293,7 @@ static void probe_plugin(struct dr_plugin *p)
 		p->err = EPROTO;
 out:
 	json_decref(j);
-	dr_http_free(&h);
+	dw_http_free(&h);
 }
 
 static void add_plugin(struct dr_facts *f, const char *name)
@@ -307,7 +307,7 @@ static void add_plugin(struct dr_facts *f, const char *name)
 	probe_plugin(&f->plugins[f->n_plugins++]);
 }
 
-static json_t *get_json(struct dr_facts *f, struct dr_http *h, const char *path)
+static json_t *get_json(struct dr_facts *f, struct dw_http *h, const char *path)
 {
 	json_error_t je;
 	json_t *v;
@@ -364,7 +364,7 @@ static bool have_image(const struct dr_facts *f, const char *id)
 /* GET /images/ID/json for each distinct image of a container: the digests
  * the trusted_images rule looks up.  An image gone since (404) is left out;
  * the check then says it cannot tell. */
-static int gather_images(struct dr_facts *f, struct dr_http *h)
+static int gather_images(struct dr_facts *f, struct dw_http *h)
 {
 	char path[512];
 	int rc;
@@ -396,7 +396,7 @@ static int gather_images(struct dr_facts *f, struct dr_http *h)
 	return 0;
 }
 
-static void gather_objects(struct dr_facts *f, struct dr_http *h)
+static void gather_objects(struct dr_facts *f, struct dw_http *h)
 {
 	json_t *list = NULL, *vols = NULL, *e;
 	char path[512];
@@ -466,7 +466,7 @@ out:
 
 void dr_gather_docker(struct dr_facts *f, const struct dr_options *o, bool objects)
 {
-	struct dr_http h = { 0 };
+	struct dw_http h = { 0 };
 	const char **names = NULL;
 	json_t *auth;
 	size_t n, i;
@@ -536,5 +536,5 @@ out:
 		dr_strf(f->objects_msg, sizeof(f->objects_msg), "%s", f->docker_msg);
 	}
 	free(names);
-	dr_http_free(&h);
+	dw_http_free(&h);
 }

@@ -57,6 +57,23 @@ static int add_rule(struct dr_facts *f, const struct audit_rule_data *d, size_t 
 	return 0;
 }
 
+/* The next reply on FD that is not the ACK of a request: 0, or -errno (the
+ * socket's, or the kernel's refusal). */
+static int next_reply(int fd, struct audit_reply *rep)
+{
+	int rc;
+
+	for (;;) {
+		rc = audit_get_reply(fd, rep, GET_REPLY_BLOCKING, 0);
+		if (rc <= 0)
+			return rc < 0 ? rc : -EPROTO;
+		if (rep->type != NLMSG_ERROR)
+			return 0;
+		if (rep->error->error != 0)
+			return rep->error->error;
+	}
+}
+
 static void read_kernel(struct dr_facts *f)
 {
 	struct audit_reply rep;
@@ -70,51 +87,32 @@ static void read_kernel(struct dr_facts *f)
 		return;
 	}
 	if (audit_request_status(fd) < 0) {
-		f->audit_err = errno;
+		rc = -errno;
 		goto fail;
 	}
-	for (;;) {
-		rc = audit_get_reply(fd, &rep, GET_REPLY_BLOCKING, 0);
-		if (rc <= 0) {
-			f->audit_err = rc < 0 ? -rc : EPROTO;
+	do {
+		if ((rc = next_reply(fd, &rep)) < 0)
 			goto fail;
-		}
-		if (rep.type == NLMSG_ERROR && rep.error->error != 0) {
-			f->audit_err = -rep.error->error;
-			goto fail;
-		}
-		if (rep.type == AUDIT_GET) {
-			f->auditd_pid = (pid_t)rep.status->pid;
-			break;
-		}
-	}
+	} while (rep.type != AUDIT_GET);
+	f->auditd_pid = (pid_t)rep.status->pid;
 	if (audit_request_rules_list_data(fd) < 0) {
-		f->audit_err = errno;
+		rc = -errno;
 		goto fail;
 	}
 	for (;;) {
-		rc = audit_get_reply(fd, &rep, GET_REPLY_BLOCKING, 0);
-		if (rc <= 0) {
-			f->audit_err = rc < 0 ? -rc : EPROTO;
+		if ((rc = next_reply(fd, &rep)) < 0)
 			goto fail;
-		}
 		if (rep.type == NLMSG_DONE)
 			break;
-		if (rep.type == NLMSG_ERROR) {
-			if (rep.error->error == 0)
-				continue; /* the ACK of the request */
-			f->audit_err = -rep.error->error;
-			goto fail;
-		}
-		if (rep.type == AUDIT_LIST_RULES &&
-		    add_rule(f, rep.ruledata, (size_t)rep.len) < 0) {
-			f->audit_err = EPROTO;
+		if (rep.type == AUDIT_LIST_RULES && add_rule(f, rep.ruledata, (size_t)rep.len) < 0) {
+			rc = -EPROTO;
 			goto fail;
 		}
 	}
 	audit_close(fd);
 	return;
 fail:
+	f->audit_err = -rc;
 	dr_strf(f->audit_msg, sizeof(f->audit_msg), "asking the kernel for audit status and rules: %s",
 		 strerror(f->audit_err));
 	audit_close(fd);

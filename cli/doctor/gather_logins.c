@@ -19,17 +19,15 @@
 
 extern char **environ;
 
+/* As pam_dockwarden.so decides it; an unreadable group database counts as
+ * "not trusted", and the member is reported. */
 static bool is_trusted(const struct dw_policy *p, const char *user)
 {
-	const char *which = NULL;
-	bool in = false;
+	const char *which;
+	bool by_name, by_group;
 
-	if (dw_strv_contains(&p->trusted_users, user))
-		return true;
-	/* An unreadable group database counts as "not trusted": report it. */
-	if (dw_user_in_groups(user, &p->trusted_groups, &in, &which) < 0)
-		return false;
-	return in;
+	(void)dw_policy_user_trusted(p, user, &by_name, &by_group, &which);
+	return by_name || by_group;
 }
 
 static int add_member(struct dr_facts *f, const char *group, const char *user, bool primary)
