@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "az_daemon.h"
+#include "az_host.h"
 #include "az_images.h"
 #include "az_listen.h"
 #include "az_logq.h"
@@ -132,9 +133,11 @@ int main(int argc, char **argv)
 	struct az_images *images = NULL;
 	struct az_logq *logq = NULL;
 	struct az_server *srv = NULL;
+	struct az_server_cfg cfg;
+	glob_t host_masked = { 0 };
 	sigset_t set;
 	char why[256];
-	int opt, fd, audit_fd, rc = 1;
+	int opt, fd, audit_fd, err = -1, rc = 1;
 
 	while ((opt = getopt_long(argc, argv, "s:p:d:fh", opts, NULL)) != -1) {
 		switch (opt) {
@@ -157,6 +160,11 @@ int main(int argc, char **argv)
 	if (load_images(pol, NULL, &images) < 0) {
 		dw_policy_unref(pol);
 		return 1;
+	}
+	/* what dockerd also masks on this host: a custom MaskedPaths must keep it */
+	if ((err = az_host_masked_paths(&host_masked)) < 0) {
+		say(LOG_ERR, "cannot read /sys/devices/system/cpu: %s", strerror(-err));
+		goto out;
 	}
 	fd = az_listen_activated(why, sizeof(why));
 	if (fd < 0 && fd != -ENOENT) {
@@ -195,8 +203,15 @@ int main(int argc, char **argv)
 	if (az_daemon_watch_start(&dwatch, docker_sock, daemon_log, NULL) < 0)
 		say(LOG_WARNING, "cannot watch dockerd on %s: unversioned requests are read as API %s",
 		    docker_sock, AZ_API_MAX);
-	if (az_logq_start(&logq, audit_fd) < 0 ||
-	    az_server_start(&srv, fd, &slot, &islot, logq, dwatch, docker_sock) < 0) {
+	cfg = (struct az_server_cfg){ .listen_fd = fd, .slot = &slot, .images = &islot,
+				      .daemon = dwatch, .docker_sock = docker_sock,
+				      .host_masked = (const char *const *)host_masked.gl_pathv,
+				      .n_host_masked = host_masked.gl_pathc };
+	if (az_logq_start(&logq, audit_fd) == 0) {
+		cfg.logq = logq;
+		err = az_server_start(&srv, &cfg);
+	}
+	if (!logq || err < 0) {
 		say(LOG_ERR, "cannot start the HTTP server");
 		goto stop;
 	}
@@ -233,6 +248,8 @@ stop:
 out:
 	if (own_socket)
 		unlink(sock);
+	globfree(&host_masked);
+	az_images_unref(images);
 	dw_policy_unref(pol);
 	closelog();
 	return rc;

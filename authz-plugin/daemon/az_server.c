@@ -43,6 +43,8 @@ struct az_server {
 	struct az_images_slot *images;
 	struct az_logq *logq;
 	struct az_daemon_watch *daemon;
+	const char *const *host_masked;
+	size_t n_host_masked;
 	atomic_int inflight;   /* requests between their headers and their answer */
 	atomic_int kept_idle;  /* keep-alive connections between two requests */
 	atomic_bool draining;  /* stopping: answers close their connection */
@@ -183,9 +185,12 @@ static int judge(struct az_server *s, const struct upload *up, const struct az_s
 	env.rq.daemon = &di;
 	env.rq.state = state;
 	pol = dw_policy_slot_get(s->slot);
-	img = az_images_slot_get(s->images);
+	/* the lists' lock only when a profile can use them */
+	img = dw_policy_rule_used(pol, DW_RULE_TRUSTED_IMAGES) ? az_images_slot_get(s->images) : NULL;
 	env.rq.images = img;
 	env.rq.now = (int64_t)time(NULL);
+	env.rq.host_masked = s->host_masked;
+	env.rq.n_host_masked = s->n_host_masked;
 	az_evaluate(pol, &env.rq, &v, path, sizeof(path));
 	az_images_unref(img);
 	dw_policy_unref(pol);
@@ -419,20 +424,21 @@ static void stop_workers(struct az_server *s)
 	s->n_workers = 0;
 }
 
-int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot *slot,
-		    struct az_images_slot *images,
-		    struct az_logq *logq, struct az_daemon_watch *daemon, const char *docker_sock)
+int az_server_start(struct az_server **out, const struct az_server_cfg *cfg)
 {
 	struct az_server *s = calloc(1, sizeof(*s));
+	int listen_fd = cfg->listen_fd;
 	size_t i;
 
 	if (!s)
 		return -ENOMEM;
-	s->slot = slot;
-	s->images = images;
-	s->logq = logq;
-	s->daemon = daemon;
-	snprintf(s->docker_sock, sizeof(s->docker_sock), "%s", docker_sock);
+	s->slot = cfg->slot;
+	s->images = cfg->images;
+	s->logq = cfg->logq;
+	s->daemon = cfg->daemon;
+	s->host_masked = cfg->host_masked;
+	s->n_host_masked = cfg->n_host_masked;
+	snprintf(s->docker_sock, sizeof(s->docker_sock), "%s", cfg->docker_sock);
 	pthread_mutex_init(&s->qlock, NULL);
 	pthread_cond_init(&s->qcond, NULL);
 	for (i = 0; i < STATE_WORKERS; i++) {

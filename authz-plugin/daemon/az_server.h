@@ -1,4 +1,7 @@
-/* az_server.h - the plugin protocol over HTTP (libmicrohttpd) on a unix socket. */
+/* az_server.h - the plugin protocol over HTTP (libmicrohttpd) on a unix socket.
+ *
+ * Errors: a function returning int returns 0 or a negative errno
+ * (ssize_t: the length, or a negative errno), unless it says otherwise. */
 #ifndef AZ_SERVER_H
 #define AZ_SERVER_H
 
@@ -13,12 +16,19 @@
 
 struct az_server;
 
-/* SLOT and IMAGES: the current policy and trusted image lists.
- * DAEMON (may be NULL): what requests learn of the guarded dockerd.
- * DOCKER_SOCK: where requests that borrow from existing objects ask dockerd
- * about them. */
-int az_server_start(struct az_server **out, int listen_fd, struct dw_policy_slot *slot,
-		    struct az_images_slot *images, struct az_logq *logq, struct az_daemon_watch *daemon, const char *docker_sock);
+/* What the server answers with; every pointer must outlive the server. */
+struct az_server_cfg {
+	int listen_fd;
+	struct dw_policy_slot *slot;        /* the current policy */
+	struct az_images_slot *images;      /* the current trusted image lists */
+	struct az_logq *logq;               /* where decisions are logged */
+	struct az_daemon_watch *daemon;     /* what requests learn of dockerd (may be NULL) */
+	const char *docker_sock;            /* where borrowed objects are asked about */
+	const char *const *host_masked;     /* az_host_masked_paths(): N_HOST_MASKED paths */
+	size_t n_host_masked;
+};
+
+int az_server_start(struct az_server **out, const struct az_server_cfg *cfg);
 void az_server_stop(struct az_server *s);
 
 #endif

@@ -83,7 +83,8 @@ void az_evaluate(const struct dw_policy *pol, const struct az_request *rq,
 {
 	struct az_ctx c = { .pol = pol, .prof = dw_policy_authz_profile(pol, rq->user),
 			    .daemon = rq->daemon, .state = rq->state,
-			    .images = rq->images, .now = rq->now, .v = v };
+			    .images = rq->images, .now = rq->now, .host_masked = rq->host_masked,
+			    .n_host_masked = rq->n_host_masked, .v = v };
 	const struct az_route_def *r;
 	struct az_jdoc target;
 	struct az_uri u;

@@ -24,6 +24,8 @@ struct az_request {
 	const struct az_state_ops *state;    /* inspects existing objects; NULL: none (denied) */
 	const struct az_images *images;      /* trusted image lists; NULL: none loaded */
 	int64_t now;                         /* seconds since the epoch, for list expiry */
+	const char *const *host_masked;      /* az_host_masked_paths()'s; may be NULL with */
+	size_t n_host_masked;                /* N_HOST_MASKED 0: none on this host */
 };
 
 /* Fill V.  Never fails: anything it cannot read is a deny with a reason.

@@ -1,5 +1,6 @@
 /* az_rules_caps.c - capabilities, security options, masked paths, sysctls. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "az_rules.h"
@@ -92,37 +93,133 @@ void az_check_security_opts(struct az_ctx *c, az_jv list, const char *field, boo
 	}
 }
 
-/* A non-null MaskedPaths/ReadonlyPaths replaces Docker's defaults: every
- * default must still be listed, else the list unmasks host information. */
+/* A release of dockerd, for "since when does it mask this". */
+struct release {
+	unsigned major, minor, patch;
+};
+
+/* dockerd's default MaskedPaths and ReadonlyPaths, each with the first
+ * release of every branch that has it (none: all supported releases).
+ * Source: moby oci/defaults.go DefaultLinuxSpec at v20.10.24, v23.0.8,
+ * v24.0.7, v25.0.0, v28.0.2, v28.5.2, and daemon/pkg/oci/defaults.go at
+ * docker-v29.7.2.  powercap: GHSA-jq35-85cj-fj4p; /proc/interrupts and each
+ * CPU's thermal_throttle (THROTTLE, the paths this host has): GHSA-6fw5-f8r9-fgfm. */
+static const struct default_path {
+	const char *path;
+	bool readonly, throttle;
+	struct release since[3];
+} default_paths[] = {
+	{ .path = "/proc/asound" },
+	{ .path = "/proc/acpi" },
+	{ .path = "/proc/kcore" },
+	{ .path = "/proc/keys" },
+	{ .path = "/proc/latency_stats" },
+	{ .path = "/proc/timer_list" },
+	{ .path = "/proc/timer_stats" },
+	{ .path = "/proc/sched_debug" },
+	{ .path = "/proc/scsi" },
+	{ .path = "/sys/firmware" },
+	{ .path = "/sys/devices/virtual/powercap",
+	  .since = { { 23, 0, 8 }, { 24, 0, 7 }, { 25, 0, 0 } } },
+	{ .path = "/proc/interrupts", .since = { { 28, 0, 2 } } },
+	{ .path = "/sys/devices/system/cpu/cpuN/thermal_throttle", .throttle = true,
+	  .since = { { 28, 0, 2 } } },
+	{ .path = "/proc/bus", .readonly = true },
+	{ .path = "/proc/fs", .readonly = true },
+	{ .path = "/proc/irq", .readonly = true },
+	{ .path = "/proc/sys", .readonly = true },
+	{ .path = "/proc/sysrq-trigger", .readonly = true },
+};
+
+static int release_cmp(const struct release *a, const struct release *b)
+{
+	if (a->major != b->major)
+		return a->major < b->major ? -1 : 1;
+	if (a->minor != b->minor)
+		return a->minor < b->minor ? -1 : 1;
+	return a->patch < b->patch ? -1 : a->patch > b->patch;
+}
+
+/* "26.1.5", "20.10.24+dfsg1": 0, else -1 (not a release we can place). */
+static int release_parse(const char *s, struct release *r)
+{
+	char *end;
+
+	r->major = (unsigned)strtoul(s, &end, 10);
+	if (end == s || *end != '.')
+		return -1;
+	r->minor = (unsigned)strtoul(s = end + 1, &end, 10);
+	if (end == s || *end != '.')
+		return -1;
+	r->patch = (unsigned)strtoul(s = end + 1, &end, 10);
+	return end == s ? -1 : 0;
+}
+
+/* Does dockerd REL (NULL: not known, so the newest) mask D by default? */
+static bool masks(const struct default_path *d, const struct release *rel)
+{
+	size_t n = 0;
+
+	while (n < 3 && d->since[n].major)
+		n++;
+	if (n == 0 || !rel)
+		return true;
+	for (size_t k = 0; k < n; k++)
+		if (d->since[k].major == rel->major && d->since[k].minor == rel->minor)
+			return rel->patch >= d->since[k].patch;
+	return release_cmp(rel, &d->since[n - 1]) >= 0;
+}
+
+static bool listed(struct az_ctx *c, az_jv list, const char *field, const char *want, bool *bad)
+{
+	size_t i;
+	az_jv e;
+
+	AZ_JARR_FOREACH(list, i, e) {
+		const char *s;
+		size_t len;
+		if (az_arr_str(c, e, i, field, &s, &len) < 0) {
+			*bad = true;
+			return false;
+		}
+		if (len == strlen(want) && memcmp(s, want, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A non-null MaskedPaths/ReadonlyPaths replaces dockerd's defaults: every
+ * default of the dockerd in front must still be listed, else the list
+ * unmasks what it masks (not known which dockerd: the newest's).  A stored
+ * configuration is held to the defaults every supported dockerd had: dockerd
+ * keeps the list it wrote at create, so a container made before an upgrade
+ * lacks the newer paths, and `docker exec` into it must not fail on that. */
 void az_check_masked(struct az_ctx *c, az_jv list, const char *field, bool readonly)
 {
-	static const char *const masked[] = {
-		"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-		"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-		"/sys/firmware",
-	};
-	static const char *const ro[] = {
-		"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-	};
-	const char *const *want = readonly ? ro : masked;
-	size_t nwant = readonly ? sizeof(ro) / sizeof(ro[0]) : sizeof(masked) / sizeof(masked[0]);
-	size_t w, i;
-	az_jv e;
+	struct release rel, *relp = NULL;
+	bool bad = false;
 
 	if (!list)
 		return;
-	for (w = 0; w < nwant; w++) {
-		bool found = false;
-		AZ_JARR_FOREACH(list, i, e) {
-			const char *s;
-			size_t len;
-			if (az_arr_str(c, e, i, field, &s, &len) < 0)
+	if (c->daemon && c->daemon->known && release_parse(c->daemon->version, &rel) == 0)
+		relp = &rel;
+	for (size_t w = 0; w < sizeof(default_paths) / sizeof(default_paths[0]); w++) {
+		const struct default_path *d = &default_paths[w];
+
+		if (d->readonly != readonly || (c->in_inspect && d->since[0].major) || !masks(d, relp))
+			continue;
+		for (size_t h = 0; d->throttle && h < c->n_host_masked; h++) {
+			if (!listed(c, list, field, c->host_masked[h], &bad)) {
+				if (!bad)
+					az_flag(c, DW_RULE_SECURITY_OPTIONS, "%s omits %s (unmasks it)", field,
+						c->host_masked[h]);
 				return;
-			if (len == strlen(want[w]) && memcmp(s, want[w], len) == 0)
-				found = true;
+			}
 		}
-		if (!found) {
-			az_flag(c, DW_RULE_SECURITY_OPTIONS, "%s omits %s (unmasks it)", field, want[w]);
+		if (!d->throttle && !listed(c, list, field, d->path, &bad)) {
+			if (!bad)
+				az_flag(c, DW_RULE_SECURITY_OPTIONS, "%s omits %s (unmasks it)", field,
+					d->path);
 			return;
 		}
 	}

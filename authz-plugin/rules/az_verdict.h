@@ -48,6 +48,10 @@ struct az_ctx {
 	const struct az_state_ops *state;    /* NULL: objects cannot be inspected (denied) */
 	const struct az_images *images;      /* trusted image lists; NULL: none loaded */
 	int64_t now;                         /* the decision's time (expiry of list entries) */
+	/* what dockerd from 28.0.2 also masks on this host (each CPU's
+	 * thermal_throttle: az_host.h); none when N_HOST_MASKED is 0 */
+	const char *const *host_masked;
+	size_t n_host_masked;
 	struct az_verdict *v;
 	/* while judging a borrowed object: what it is, for messages
 	 * ("exec into container web-1"), and how many were inspected */

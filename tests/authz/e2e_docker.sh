@@ -308,6 +308,34 @@ code=$(curl -s -o "$T/resp" -w '%{http_code}' --unix-socket "$SOCK" -X POST "${J
 [ "$code" = 201 ] && docker container inspect dwt-raw-good >/dev/null || fail "raw good create: HTTP $code $(cat "$T/resp")"
 ok "raw: well-formed create -> 201"
 
+# --- masked paths: the plugin's table of dockerd's defaults, against this dockerd --
+# dockerd stores its default MaskedPaths/ReadonlyPaths in every container it
+# makes: a create naming exactly those is allowed, and one leaving out any
+# one of them is denied naming it (a list dockerd runs would unmask it).
+api=$(docker version --format '{{.Server.APIVersion}}')
+docker create --name dwt-defaults "${LIM[@]}" dwt-bb /bin/true >/dev/null || fail "default create denied"
+for key in MaskedPaths ReadonlyPaths; do
+	mapfile -t paths < <(docker inspect -f "{{range .HostConfig.$key}}{{println .}}{{end}}" dwt-defaults | sed '/^$/d')
+	[ "${#paths[@]}" -ge 5 ] || fail "dockerd stored no default $key: ${paths[*]}"
+	list() { printf '%s\n' "$@" | jq -R . | jq -sc .; }
+	code=$(curl -s -o "$T/resp" -w '%{http_code}' --unix-socket "$SOCK" -X POST "${J[@]}" \
+		"http://d/v$api/containers/create?name=dwt-$key-all" \
+		--data-binary '{"Image":"dwt-bb","User":"1000","HostConfig":{'"$HC"',"'"$key"'":'"$(list "${paths[@]}")"'}}')
+	[ "$code" = 201 ] || fail "$key: dockerd's own defaults denied: HTTP $code $(cat "$T/resp")"
+	docker rm "dwt-$key-all" >/dev/null
+	for drop in "${paths[@]}"; do
+		rest=()
+		for p in "${paths[@]}"; do [ "$p" = "$drop" ] || rest+=("$p"); done
+		code=$(curl -s -o "$T/resp" -w '%{http_code}' --unix-socket "$SOCK" -X POST "${J[@]}" \
+			"http://d/v$api/containers/create" \
+			--data-binary '{"Image":"dwt-bb","User":"1000","HostConfig":{'"$HC"',"'"$key"'":'"$([ ${#rest[@]} -gt 0 ] && list "${rest[@]}" || echo '[]')"'}}')
+		[ "$code" = 403 ] && grep -qF "HostConfig.$key omits $drop (unmasks it)" "$T/resp" ||
+			fail "$key without $drop: HTTP $code $(cat "$T/resp")"
+	done
+	ok "$key: dockerd's ${#paths[@]} defaults allowed, each one left out denied"
+done
+docker rm dwt-defaults >/dev/null
+
 # --- decisions in syslog and audit; never a secret value -------------------------
 docker run --rm "${LIM[@]}" -e DB_PASSWORD=dwt-hunter2-value dwt-bb /bin/true || fail "secret env run denied (warn only)"
 dw_syslog_wait "$T" 'dockwarden-authz: .*decision=deny .*rule=privileged ' || fail "no privileged deny in syslog"

@@ -22,6 +22,8 @@
  *   now       the decision's time, seconds since the epoch (default 1800000000,
  *             2027-01-15T08:00:00Z)
  *   dockerd_down  true: every inspect fails as if dockerd's socket were gone
+ *   host_masked  what dockerd also masks on this host (each CPU's thermal_throttle):
+ *             an array of paths (default none)
  * "@TMP@" in a body is replaced by a scratch directory holding symlinks
  * link-etc -> /etc, link-root -> /, link-ok -> TMP/data (a plain directory).
  * The request goes through the same envelope decoding as the daemon's. */
@@ -192,6 +194,9 @@ static int run_case(json_t *tc, struct dw_policy *defpol, size_t lineno)
 	struct az_envelope e;
 	struct az_verdict v;
 	struct az_daemon_info daemon = { .known = false };
+	const char *masked[16];
+	size_t n_masked, k;
+	json_t *hm;
 	struct az_images *images;
 	char *raw = NULL, *envtxt = NULL, why[160];
 	size_t rawlen = 0;
@@ -272,6 +277,12 @@ static int run_case(json_t *tc, struct dw_policy *defpol, size_t lineno)
 	e.rq.images = images;
 	e.rq.now = json_is_integer(json_object_get(tc, "now")) ?
 			   (int64_t)json_integer_value(json_object_get(tc, "now")) : 1800000000;
+	n_masked = 0;
+	json_array_foreach(json_object_get(tc, "host_masked"), k, hm)
+		if (json_is_string(hm) && n_masked < sizeof(masked) / sizeof(masked[0]))
+			masked[n_masked++] = json_string_value(hm);
+	e.rq.host_masked = masked;
+	e.rq.n_host_masked = n_masked;
 	az_evaluate(pol, &e.rq, &v, NULL, 0);
 	az_images_unref(images);
 	if (strcmp(expect, "deny") == 0) {
