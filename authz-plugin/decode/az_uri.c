@@ -91,44 +91,58 @@ int az_version_cmp(const char *a, const char *b)
 	return 0;
 }
 
-/* dockerd serves an unversioned path at its own newest version.  Unknown
- * (not yet asked) is judged as the newest version the plugin knows: every
- * dockerd reads at least what 1.24 and later read, so the rules that differ
- * by version (the < 1.24 start body) do not apply to it on any daemon.  A
- * daemon newer than the plugin could read fields it does not know. */
-static bool version_for_unversioned(struct az_ctx *c, struct az_uri *out)
+static int fail(struct az_uri_err *err, enum az_uri_code code, size_t offset)
 {
-	const struct az_daemon_info *d = c->daemon;
+	err->code = code;
+	err->offset = offset;
+	return -1;
+}
 
+/* An unversioned path means the daemon's own maximum version.  A daemon
+ * not known yet (not yet asked) is judged as the newest version the plugin
+ * knows: every dockerd reads at least what 1.24 and later read, so the rules
+ * that differ by version (the < 1.24 start body) do not apply to it on any
+ * daemon.  A daemon newer than the plugin could read fields it does not know. */
+static int version_for_unversioned(const struct az_daemon_info *d, struct az_uri *out,
+				   struct az_uri_err *err, size_t offset)
+{
 	out->unversioned = true;
 	if (!d || !d->known) {
 		snprintf(out->version, sizeof(out->version), "%s", AZ_API_MAX);
-		return true;
+		return 0;
 	}
 	if (az_version_cmp(d->api_max, AZ_API_MAX) > 0) {
-		az_reject(c, "unversioned request to dockerd %s, which serves API %s: dockwarden reads "
-			     "API %s to %s; upgrade dockwarden",
-			  d->version, d->api_max, AZ_API_MIN, AZ_API_MAX);
-		return false;
+		snprintf(err->daemon_version, sizeof(err->daemon_version), "%s", d->version);
+		snprintf(err->daemon_api, sizeof(err->daemon_api), "%s", d->api_max);
+		return fail(err, AZ_URI_DAEMON_NEWER, offset);
 	}
 	snprintf(out->version, sizeof(out->version), "%s", d->api_max);
-	return true;
+	return 0;
 }
 
-int az_uri_parse(struct az_ctx *c, const char *method, const char *uri, size_t len,
-		 struct az_uri *out)
+/* Where in the raw path the Nth decoded byte came from ("%XX" is three). */
+static size_t raw_offset(const char *path, size_t plen, size_t n)
+{
+	size_t i = 0;
+
+	for (; n > 0 && i < plen; n--)
+		i += path[i] == '%' ? 3 : 1;
+	return i < plen ? i : plen;
+}
+
+int az_uri_parse(const char *method, const char *uri, size_t len,
+		 const struct az_daemon_info *daemon, struct az_uri *out, struct az_uri_err *err)
 {
 	char dec[AZ_PATH_MAX];
 	const char *path = uri, *q;
-	size_t plen, i, vlen = 0;
+	size_t plen, i, vlen = 0, at;
 	ssize_t dlen;
 	const char *rest;
 
 	memset(out, 0, sizeof(*out));
-	if (len == 0) {
-		az_reject(c, "empty request URI");
-		return -1;
-	}
+	memset(err, 0, sizeof(*err));
+	if (len == 0)
+		return fail(err, AZ_URI_EMPTY, 0);
 	/* Absolute-form request target: Go takes the path after the authority. */
 	if (uri[0] != '/') {
 		size_t s = 0;
@@ -136,18 +150,15 @@ int az_uri_parse(struct az_ctx *c, const char *method, const char *uri, size_t l
 				   (s > 0 && ((uri[s] >= '0' && uri[s] <= '9') || uri[s] == '+' ||
 					      uri[s] == '-' || uri[s] == '.'))))
 			s++;
-		if (s == 0 || s + 3 > len || memcmp(uri + s, "://", 3) != 0) {
-			az_reject(c, "request URI is not an absolute path or URL");
-			return -1;
-		}
+		if (s == 0 || s + 3 > len || memcmp(uri + s, "://", 3) != 0)
+			return fail(err, AZ_URI_NOT_ABSOLUTE, s);
 		path = uri + s + 3;
 		while (path < uri + len && *path != '/' && *path != '?')
 			path++;
-		if (path == uri + len || *path != '/') {
-			az_reject(c, "request URI has no path");
-			return -1;
-		}
+		if (path == uri + len || *path != '/')
+			return fail(err, AZ_URI_NO_PATH, (size_t)(path - uri));
 	}
+	at = (size_t)(path - uri);
 	q = memchr(path, '?', (size_t)(uri + len - path));
 	plen = (size_t)((q ? q : uri + len) - path);
 	if (q) {
@@ -157,21 +168,14 @@ int az_uri_parse(struct az_ctx *c, const char *method, const char *uri, size_t l
 		out->query = "";
 	}
 	dlen = unescape(path, plen, false, dec, sizeof(dec));
-	if (dlen < 0) {
-		az_reject(c, "request path has a bad percent-escape or is too long");
-		return -1;
-	}
-	for (i = 0; i < (size_t)dlen; i++) {
-		if ((unsigned char)dec[i] < 0x20 || dec[i] == 0x7f) {
-			az_reject(c, "request path has control characters");
-			return -1;
-		}
-	}
-	if (!path_is_clean(dec, (size_t)dlen)) {
-		/* mux answers these with a redirect; never evaluate a look-alike */
-		az_reject(c, "request path is not canonical");
-		return -1;
-	}
+	if (dlen < 0)
+		return fail(err, dlen == UNESCAPE_TOO_LONG ? AZ_URI_TOO_LONG : AZ_URI_BAD_ESCAPE, at);
+	for (i = 0; i < (size_t)dlen; i++)
+		if ((unsigned char)dec[i] < 0x20 || dec[i] == 0x7f)
+			return fail(err, AZ_URI_CONTROL, at + raw_offset(path, plen, i));
+	/* mux answers these with a redirect; never evaluate a look-alike */
+	if (!path_is_clean(dec, (size_t)dlen))
+		return fail(err, AZ_URI_NOT_CANONICAL, at);
 	rest = dec;
 	if (dec[0] == '/' && dec[1] == 'v') {
 		const char *e = dec + 2;
@@ -182,30 +186,68 @@ int az_uri_parse(struct az_ctx *c, const char *method, const char *uri, size_t l
 			rest = e;
 		}
 	}
-	if (vlen >= sizeof(out->version)) {
-		az_reject(c, "API version in the path is too long");
-		return -1;
-	}
+	if (vlen >= sizeof(out->version))
+		return fail(err, AZ_URI_VERSION_TOO_LONG, at + 2);
 	if (vlen) {
 		memcpy(out->version, dec + 2, vlen);
 		out->version[vlen] = '\0';
-	} else if (!version_for_unversioned(c, out)) {
+	} else if (version_for_unversioned(daemon, out, err, at) < 0) {
 		return -1;
 	}
-	if (az_version_cmp(out->version, AZ_API_MIN) < 0) {
-		az_reject(c, "API version %s is older than any dockerd serves (%s is the oldest)",
-			  out->version, AZ_API_MIN);
-		return -1;
-	}
-	if (az_version_cmp(out->version, AZ_API_MAX) > 0) {
-		az_reject(c, "API version %s is newer than dockwarden knows (it reads API %s to %s): "
-			     "upgrade dockwarden",
-			  out->version, AZ_API_MIN, AZ_API_MAX);
-		return -1;
-	}
+	if (az_version_cmp(out->version, AZ_API_MIN) < 0)
+		return fail(err, AZ_URI_VERSION_TOO_OLD, at + 2);
+	if (az_version_cmp(out->version, AZ_API_MAX) > 0)
+		return fail(err, AZ_URI_VERSION_TOO_NEW, at + 2);
 	memmove(out->path, rest, strlen(rest) + 1);
 	out->route = az_route_find(method, out->path);
 	return 0;
+}
+
+void az_uri_strerror(const struct az_uri_err *err, const struct az_uri *u, char *buf, size_t sz)
+{
+	switch (err->code) {
+	case AZ_URI_EMPTY:
+		snprintf(buf, sz, "empty request URI");
+		break;
+	case AZ_URI_NOT_ABSOLUTE:
+		snprintf(buf, sz, "request URI is not an absolute path or URL");
+		break;
+	case AZ_URI_NO_PATH:
+		snprintf(buf, sz, "request URI has no path");
+		break;
+	case AZ_URI_BAD_ESCAPE:
+		snprintf(buf, sz, "request path has a bad percent-escape");
+		break;
+	case AZ_URI_TOO_LONG:
+		snprintf(buf, sz, "request path is longer than %d bytes", AZ_PATH_MAX - 1);
+		break;
+	case AZ_URI_CONTROL:
+		snprintf(buf, sz, "request path has control characters (byte %zu)", err->offset);
+		break;
+	case AZ_URI_NOT_CANONICAL:
+		snprintf(buf, sz, "request path is not canonical");
+		break;
+	case AZ_URI_VERSION_TOO_LONG:
+		snprintf(buf, sz, "API version in the path is too long");
+		break;
+	case AZ_URI_VERSION_TOO_OLD:
+		snprintf(buf, sz, "API version %s is older than any dockerd serves (%s is the oldest)",
+			 u->version, AZ_API_MIN);
+		break;
+	case AZ_URI_VERSION_TOO_NEW:
+		snprintf(buf, sz, "API version %s is newer than dockwarden knows (it reads API %s to %s): "
+				  "upgrade dockwarden", u->version, AZ_API_MIN, AZ_API_MAX);
+		break;
+	case AZ_URI_DAEMON_NEWER:
+		snprintf(buf, sz, "unversioned request to dockerd %s, which serves API %s: dockwarden "
+				  "reads API %s to %s; upgrade dockwarden",
+			 err->daemon_version, err->daemon_api, AZ_API_MIN, AZ_API_MAX);
+		break;
+	case AZ_URI_OK:
+	default:
+		snprintf(buf, sz, "request URI: no error");
+		break;
+	}
 }
 
 /* One raw "key=value" pair of a query (still escaped). */

@@ -33,9 +33,37 @@ struct az_uri {
 	const struct az_route_def *route; /* NULL: no rule reads this route */
 };
 
-/* 0, or -1 after az_reject() when dockerd would not route it the same way. */
-DW_MUST_CHECK int az_uri_parse(struct az_ctx *c, const char *method, const char *uri, size_t len,
-		 struct az_uri *out);
+/* Why a RequestUri is not read, and where (a byte of the URI). */
+enum az_uri_code {
+	AZ_URI_OK = 0,
+	AZ_URI_EMPTY,
+	AZ_URI_NOT_ABSOLUTE,       /* neither "/path" nor "scheme://host/path" */
+	AZ_URI_NO_PATH,            /* "scheme://host" alone */
+	AZ_URI_BAD_ESCAPE,         /* a '%' not followed by two hex digits */
+	AZ_URI_TOO_LONG,           /* decoded path over AZ_PATH_MAX - 1 bytes */
+	AZ_URI_CONTROL,            /* a control character, decoded */
+	AZ_URI_NOT_CANONICAL,      /* mux would redirect it: "//", ".", ".." */
+	AZ_URI_VERSION_TOO_LONG,
+	AZ_URI_VERSION_TOO_OLD,    /* below AZ_API_MIN */
+	AZ_URI_VERSION_TOO_NEW,    /* above AZ_API_MAX */
+	AZ_URI_DAEMON_NEWER,       /* unversioned, and the dockerd serves above AZ_API_MAX */
+};
+
+struct az_uri_err {
+	enum az_uri_code code;
+	size_t offset;
+	char daemon_version[32];   /* AZ_URI_DAEMON_NEWER: that dockerd and its API */
+	char daemon_api[16];
+};
+
+/* Read URI (LEN bytes) of a METHOD request as dockerd's router would, an
+ * unversioned path as DAEMON's own version (NULL or not known: AZ_API_MAX).
+ * 0, or -1 with ERR saying why dockerd would not route it the same way. */
+DW_MUST_CHECK int az_uri_parse(const char *method, const char *uri, size_t len,
+			       const struct az_daemon_info *daemon, struct az_uri *out,
+			       struct az_uri_err *err);
+/* ERR (of the parse that filled U) as a message for the verdict. */
+void az_uri_strerror(const struct az_uri_err *err, const struct az_uri *u, char *buf, size_t sz);
 
 /* Go's r.FormValue(KEY) on the query: 1 and OUT set when present, 0 when
  * absent, -1 when the value does not fit OUTSZ. */

@@ -88,12 +88,17 @@ void az_evaluate(const struct dw_policy *pol, const struct az_request *rq,
 	const struct az_route_def *r;
 	struct az_jdoc target;
 	struct az_uri u;
+	struct az_uri_err uerr;
 
 	az_verdict_init(v);
 	if (path_out && path_outsz)
 		path_out[0] = '\0';
-	if (az_uri_parse(&c, rq->method, rq->uri, rq->uri_len, &u) < 0)
+	if (az_uri_parse(rq->method, rq->uri, rq->uri_len, rq->daemon, &u, &uerr) < 0) {
+		char why[256];
+		az_uri_strerror(&uerr, &u, why, sizeof(why));
+		az_reject(&c, "%s", why);
 		return;
+	}
 	if (path_out && path_outsz)
 		snprintf(path_out, path_outsz, "%s", u.path);
 	if (is_form_content_type(rq->content_type)) {
