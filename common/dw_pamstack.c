@@ -479,7 +479,9 @@ int dw_pamstack_findings(const struct dw_pamstack *st, const struct dw_pamstack_
 			     "its denials are not enforced (use \"required\")", st->v[c->at].control);
 		n++;
 	}
-	if (c->skipped_by >= 0) {
+	/* An enforced, always reached session line makes the account decision
+	 * itself when the account line did not run: a skip is then covered. */
+	if (c->skipped_by >= 0 && !(s->at >= 0 && s->enforced && s->skipped_by < 0)) {
 		const struct dw_pamstack_entry *e = &st->v[c->skipped_by];
 
 		/* Debian's common-account has this: sshd accepts
@@ -489,11 +491,13 @@ int dw_pamstack_findings(const struct dw_pamstack *st, const struct dw_pamstack_
 			report_entry(st, c->skipped_by, fn, ctx,
 				     "\"%s %s\" ends the account stack for a user whose password has "
 				     "expired, before pam_dockwarden.so at %s:%u: sshd accepts that answer "
-				     "and lets such a user in after a password change, unchecked",
+				     "and lets such a user in after a password change, unchecked (add "
+				     "\"session required pam_dockwarden.so\": it decides then)",
 				     e->control, e->module, st->v[c->at].file, st->v[c->at].line);
 		else
 			report_entry(st, c->skipped_by, fn, ctx,
-				     "\"%s %s\" can end the account stack before pam_dockwarden.so at %s:%u",
+				     "\"%s %s\" can end the account stack before pam_dockwarden.so at %s:%u "
+				     "(add \"session required pam_dockwarden.so\": it decides then)",
 				     e->control, e->module, st->v[c->at].file, st->v[c->at].line);
 		n++;
 	}

@@ -213,6 +213,24 @@ void dw_pam_decide(const struct dw_pam_facts *f, struct dw_pam_decision *d)
 			f->origin->text, f->auth != NULL ? f->auth->summary : "none");
 }
 
+void dw_pam_decide_unaccounted(const struct dw_pam_facts *f, struct dw_pam_decision *d)
+{
+	struct dw_pam_facts g = *f;
+	size_t n;
+
+	/* This is the session line: what the methods were is its question
+	 * (dw_pam_decide_session, on sshd's complete record), asked next. */
+	g.session_check_ok = true;
+	dw_pam_decide(&g, d);
+	if (d->verdict != DW_PAM_ALLOW && d->verdict != DW_PAM_DENY)
+		return;
+	n = strlen(d->reason);
+	if (n < sizeof(d->reason))
+		snprintf(d->reason + n, sizeof(d->reason) - n,
+			 "; decided at session open: the account line did not run (a module "
+			 "before it ended the account stack)");
+}
+
 void dw_pam_decide_session(const struct dw_pam_facts *f, struct dw_pam_decision *d)
 {
 	const struct dw_pam_authinfo *a = f->auth;

@@ -105,6 +105,9 @@ void dw_pam_authinfo_set_current(struct dw_pam_authinfo *a, bool pam_authenticat
 
 /* pam_set_data() name of the marker pam_sm_authenticate leaves. */
 #define DW_PAM_AUTH_MARKER "dockwarden-pam-authenticated"
+/* ... and of the one pam_sm_acct_mgmt leaves once it decided: a session
+ * opened without it is one whose account line never ran. */
+#define DW_PAM_ACCOUNT_MARKER "dockwarden-pam-account-decided"
 
 /* ---- the decision (pam_decide.c): pure, no I/O ---- */
 
@@ -155,6 +158,11 @@ struct dw_pam_decision {
 
 /* The account decision. */
 void dw_pam_decide(const struct dw_pam_facts *f, struct dw_pam_decision *d);
+/* At session open, when the account line did not run in this handle (a
+ * module before it ended the stack, as Debian's common-account does for an
+ * expired password: pam_unix's new_authtok_reqd=done): the account
+ * decision, made now, its reason saying so. */
+void dw_pam_decide_unaccounted(const struct dw_pam_facts *f, struct dw_pam_decision *d);
 /* At session open: ALLOW (the deferred key login is confirmed: log it),
  * DENY (refuse the session: log it), or IGNORE (nothing more to decide). */
 void dw_pam_decide_session(const struct dw_pam_facts *f, struct dw_pam_decision *d);

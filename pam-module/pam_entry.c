@@ -127,6 +127,9 @@ enum gather_what {
 	GATHER_GROUPS,   /* policy and group membership: session close */
 	GATHER_SESSION,  /* and origin, sshd's methods, the stack: session open */
 	GATHER_ACCOUNT,  /* and PAM auth marker, trust: account */
+	/* the account's facts at session open (the account line did not run):
+	 * sshd's methods are complete by then, so none is "current" */
+	GATHER_ACCOUNT_LATE,
 };
 
 /* Fill RUN for USER with WHAT.  Returns PAM_SUCCESS, or PAM_USER_UNKNOWN /
@@ -134,7 +137,7 @@ enum gather_what {
 static int gather(pam_handle_t *pamh, int argc, const char **argv, enum gather_what what,
 		  struct dw_pam_run *run)
 {
-	const bool full = what == GATHER_ACCOUNT;
+	const bool full = what == GATHER_ACCOUNT || what == GATHER_ACCOUNT_LATE;
 	const struct dw_policy *guard;
 	const char *rhost, *sshconn, *info;
 	int rc;
@@ -192,7 +195,9 @@ static int gather(pam_handle_t *pamh, int argc, const char **argv, enum gather_w
 		 * it when pam_authenticate returns.) */
 		if (pam_get_data(pamh, DW_PAM_AUTH_MARKER, &marker) != PAM_SUCCESS)
 			marker = NULL;
-		dw_pam_authinfo_set_current(&run->auth, marker != NULL, run->facts.auth_hook_ok);
+		if (what == GATHER_ACCOUNT)
+			dw_pam_authinfo_set_current(&run->auth, marker != NULL,
+						    run->facts.auth_hook_ok);
 
 		if (run->policy != NULL && run->facts.guarded_status == 0 && run->facts.guarded) {
 			/* a second NSS walk only when it can change the answer
@@ -211,7 +216,7 @@ static int gather(pam_handle_t *pamh, int argc, const char **argv, enum gather_w
 	run->ctx.user = run->user;
 	run->ctx.service = run->service;
 	run->ctx.tty = run->tty;
-	run->ctx.phase = full ? "account" : "session";
+	run->ctx.phase = what == GATHER_ACCOUNT ? "account" : "session";
 	run->ctx.origin = &run->origin;
 	run->ctx.auth = what != GATHER_GROUPS ? &run->auth : NULL;
 	run->ctx.guarded_group = run->facts.guarded_group;
@@ -228,6 +233,8 @@ static void release(struct dw_pam_run *run)
 	run->fallback = NULL;
 }
 
+static const char account_marker[] = "1";
+
 PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	struct dw_pam_run run;
@@ -241,6 +248,8 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 		goto out;
 	}
 	dw_pam_decide(&run.facts, &d);
+	/* the session line then knows this phase ran (see session()) */
+	(void)pam_set_data(pamh, DW_PAM_ACCOUNT_MARKER, (void *)(uintptr_t)account_marker, NULL);
 	switch (d.verdict) {
 	case DW_PAM_ALLOW:
 		ret = PAM_SUCCESS;
@@ -276,11 +285,19 @@ out:
 static int session(pam_handle_t *pamh, int argc, const char **argv, const char *event)
 {
 	const bool open = strcmp(event, "open") == 0;
+	const void *marker = NULL;
 	struct dw_pam_run run;
 	struct dw_pam_decision d;
+	bool accounted;
 	int ret;
 
-	ret = gather(pamh, argc, argv, open ? GATHER_SESSION : GATHER_GROUPS, &run);
+	/* A session whose account line never ran (a module before it ended
+	 * the account stack) gets the account decision now, with every fact
+	 * the account phase would have gathered. */
+	accounted = pam_get_data(pamh, DW_PAM_ACCOUNT_MARKER, &marker) == PAM_SUCCESS &&
+		    marker != NULL;
+	ret = gather(pamh, argc, argv,
+		     !open ? GATHER_GROUPS : accounted ? GATHER_SESSION : GATHER_ACCOUNT_LATE, &run);
 	if (ret != PAM_SUCCESS) {
 		ret = PAM_IGNORE;
 		goto out;
@@ -297,6 +314,15 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, const char *
 		goto out;
 	}
 	ret = PAM_SUCCESS;
+	if (open && !accounted) {
+		dw_pam_decide_unaccounted(&run.facts, &d);
+		if (d.verdict == DW_PAM_ALLOW || d.verdict == DW_PAM_DENY)
+			dw_pam_report_decision(&run.ctx, &d);
+		if (d.verdict != DW_PAM_ALLOW && d.verdict != DW_PAM_DEFER) {
+			ret = PAM_SESSION_ERR;
+			goto out;
+		}
+	}
 	if (open) {
 		dw_pam_decide_session(&run.facts, &d);
 		if (d.verdict == DW_PAM_ALLOW || d.verdict == DW_PAM_DENY)

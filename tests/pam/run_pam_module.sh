@@ -28,5 +28,8 @@ dwt_user dwt_u_carol dwt_docker ""             # guarded through its primary gro
 dwt_user dwt_u_dave users ""                   # not guarded
 dwt_user dwt_u_erin users docker               # real docker group, trusted by name
 dwt_user dwt_u_frank users docker              # real docker group, untrusted
+dwt_user dwt_u_gina users dwt_docker           # guarded, untrusted, password expired:
+_dwt_retry usermod -p '$6$dwt$x' dwt_u_gina    # pam_unix's account says NEW_AUTHTOK_REQD
+_dwt_retry chage -d 0 dwt_u_gina
 
 "$1" "$2"

@@ -346,12 +346,14 @@ static void other_phases(void)
 		fprintf(stderr, "FAIL chauthtok: %s\n", ret_name(r));
 		failures++;
 	}
-	/* session of a guarded user: PAM_SUCCESS and one log line each */
+	/* session of a guarded user whose account line did not run in this
+	 * handle: the account decision is made (and logged) at session open */
 	r = pam_open_session(pamh, 0);
 	checks++;
 	if (r != PAM_SUCCESS || count_lines("session=open") != 1 ||
-	    count_lines("user=dwt_u_alice") != 1) {
-		fprintf(stderr, "FAIL session open: %s\n", ret_name(r));
+	    count_lines("decision=allow rule=trusted_user phase=session") != 1 ||
+	    count_lines("the account line did not run") != 1) {
+		fprintf(stderr, "FAIL session open without account: %s\n", ret_name(r));
 		dump_lines();
 		failures++;
 	}
@@ -363,11 +365,45 @@ static void other_phases(void)
 		failures++;
 	}
 	pam_end(pamh, r);
-	if (count_lines("dockwarden-pam") != 2) {
-		fprintf(stderr, "FAIL: auth/setcred/chauthtok/session: want 2 dockwarden-pam lines\n");
+	if (count_lines("dockwarden-pam") != 3) {
+		fprintf(stderr, "FAIL: auth/setcred/chauthtok/session: want 3 dockwarden-pam lines\n");
 		dump_lines();
 		failures++;
 	}
+
+	/* after the account line, session open only logs the session */
+	n_captured = 0;
+	pamh = start("base", "dwt_u_alice", IN4, NULL, PK, 0);
+	r = pam_acct_mgmt(pamh, 0);
+	checks++;
+	if (r != PAM_SUCCESS) {
+		fprintf(stderr, "FAIL account of alice: %s\n", ret_name(r));
+		failures++;
+	}
+	r = pam_open_session(pamh, 0);
+	checks++;
+	if (r != PAM_SUCCESS || count_lines("decision=") != 1 || count_lines("phase=account") != 1 ||
+	    count_lines("session=open") != 1) {
+		fprintf(stderr, "FAIL session open after account: %s\n", ret_name(r));
+		dump_lines();
+		failures++;
+	}
+	pam_end(pamh, r);
+
+	/* an untrusted guarded user whose account line was skipped (as
+	 * pam_unix's new_authtok_reqd=done skips it for an expired password)
+	 * gets no session */
+	n_captured = 0;
+	pamh = start("base", "dwt_u_carol", IN4, NULL, PK, 0);
+	r = pam_open_session(pamh, 0);
+	checks++;
+	if (r != PAM_SESSION_ERR || count_lines("decision=deny rule=trust phase=session") != 1 ||
+	    count_lines("session=open") != 0) {
+		fprintf(stderr, "FAIL session of carol without account: %s\n", ret_name(r));
+		dump_lines();
+		failures++;
+	}
+	pam_end(pamh, r);
 
 	/* session of a user outside the guarded groups: ignored, not logged */
 	n_captured = 0;
@@ -382,6 +418,35 @@ static void other_phases(void)
 	r = pam_close_session(pamh, 0);
 	pam_end(pamh, r);
 	printf("ok other phases\n");
+}
+
+/* The expired-password user on Debian's account stack: pam_acct_mgmt ends
+ * before our line (PAM_NEW_AUTHTOK_REQD), and the session line refuses. */
+static void skipped_account(void)
+{
+	pam_handle_t *pamh;
+	int r;
+
+	n_captured = 0;
+	pamh = start("debacct", "dwt_u_gina", IN4, NULL, PK, 0);
+	r = pam_acct_mgmt(pamh, 0);
+	checks++;
+	if (r != PAM_NEW_AUTHTOK_REQD || count_lines("decision=") != 0) {
+		fprintf(stderr, "FAIL debacct account of gina: %s (want the stack to end before us)\n",
+			ret_name(r));
+		dump_lines();
+		failures++;
+	}
+	r = pam_open_session(pamh, 0);
+	checks++;
+	if (r != PAM_SESSION_ERR || count_lines("user=dwt_u_gina") != 1 ||
+	    count_lines("decision=deny rule=trust phase=session") != 1) {
+		fprintf(stderr, "FAIL debacct session of gina: %s\n", ret_name(r));
+		dump_lines();
+		failures++;
+	}
+	pam_end(pamh, r);
+	printf("ok skipped account line: session refused\n");
 }
 
 int main(int argc, char **argv)
@@ -444,6 +509,21 @@ int main(int argc, char **argv)
 			 "account required pam_debug.so acct=cred_insufficient\n",
 			 module, dir, dir);
 		write_file("acctonly", svc, 0644);
+	}
+	{
+		/* Debian's common-account, our line added by pam-auth-update:
+		 * pam_unix's new_authtok_reqd=done ends the stack for an expired
+		 * password before our line */
+		char svc[4096];
+
+		snprintf(svc, sizeof(svc),
+			 "account [success=1 new_authtok_reqd=done default=ignore] pam_unix.so\n"
+			 "account requisite pam_deny.so\n"
+			 "account required pam_permit.so\n"
+			 "account required %s policy=%s/base.json pamdir=%s\n"
+			 "session required %s policy=%s/base.json pamdir=%s\n",
+			 module, dir, dir, module, dir, dir);
+		write_file("debacct", svc, 0644);
 	}
 
 	memset(big, 'A', sizeof(big) - 1);
@@ -545,6 +625,7 @@ int main(int argc, char **argv)
 		}
 	}
 	other_phases();
+	skipped_account();
 
 	{
 		char cmd[128];

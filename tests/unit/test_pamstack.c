@@ -114,10 +114,31 @@ static void test_debian_profile(void)
 	if (r.hook[DW_PAMSTACK_SESSION].at >= 0)
 		CHECK_EQ_INT(st.v[r.hook[DW_PAMSTACK_SESSION].at].line, 4);
 	CHECK_EQ_INT(dw_pamstack_missing(&st, &r, buf, sizeof(buf)), 0);
+	/* the enforced session line decides when that line ends the stack */
 	count_findings = 0;
-	CHECK_EQ_INT(dw_pamstack_findings(&st, &r, true, on_finding, NULL), 1);
+	CHECK_EQ_INT(dw_pamstack_findings(&st, &r, true, on_finding, NULL), 0);
+	dw_pamstack_free(&st);
+}
+
+/* The same without the session line: the skip is a finding, with its fix. */
+static void test_debian_no_session(void)
+{
+	const struct mem_file fs[] = {
+		{ "sshd", SSHD }, { "common-auth", COMMON_AUTH }, { "common-account", COMMON_ACCOUNT },
+		{ "common-session", "session required pam_unix.so\n" },
+		{ "common-password", "password required pam_unix.so\n" },
+		{ NULL, NULL },
+	};
+	struct dw_pamstack st;
+	struct dw_pamstack_report r;
+
+	CHECK_EQ_INT(build(fs, "sshd", &st, &r), 0);
+	CHECK(!r.session_check_ok);
+	last_finding[0] = '\0';
+	CHECK(dw_pamstack_findings(&st, &r, false, on_finding, NULL) >= 1);
 	CHECK(strstr(last_finding, "/etc/pam.d/common-account:1: ") == last_finding);
 	CHECK(strstr(last_finding, "password has expired") != NULL);
+	CHECK(strstr(last_finding, "add \"session required pam_dockwarden.so\"") != NULL);
 	dw_pamstack_free(&st);
 }
 
@@ -337,6 +358,7 @@ static void test_files(void)
 int main(void)
 {
 	test_debian_profile();
+	test_debian_no_session();
 	test_account_only();
 	test_skips();
 	test_session();
