@@ -89,6 +89,11 @@ void dr_check_authz(const struct dr_facts *f, const struct dr_check *ck, struct 
 		else if (p->err == EOPNOTSUPP)
 			dr_add(r, ck, DR_WARN, p->name, "check it with docker plugin inspect", "%s",
 			       p->msg);
+		else if (strncmp(p->where, "docker plugin ", 14) == 0)
+			dr_add(r, ck, DR_FAIL, p->name,
+			       "docker plugin enable it (docker plugin inspect shows its state); dockerd "
+			       "refuses every API call until it answers",
+			       "configured but not answering: %s", p->msg);
 		else
 			dr_add(r, ck, DR_FAIL, p->name,
 			       "start the plugin (systemctl start dockwarden-authz.socket); dockerd "

@@ -235,7 +235,8 @@ static void locate_plugin(struct dr_plugin *p)
 	}
 }
 
-static void probe_plugin(struct dr_plugin *p)
+/* POST /Plugin.Activate at P->addr: does it answer, as an authz plugin? */
+static void activate_plugin(struct dr_plugin *p)
 {
 	struct dw_http h;
 	const char *url = "/Plugin.Activate";
@@ -244,20 +245,7 @@ static void probe_plugin(struct dr_plugin *p)
 	size_t i;
 	int rc;
 
-	if (strchr(p->name, '/') != NULL || strchr(p->name, ':') != NULL) {
-		p->err = EOPNOTSUPP;
-		dr_strf(p->msg, sizeof(p->msg), "a managed plugin: see docker plugin inspect %s",
-			 p->name);
-		return;
-	}
-	locate_plugin(p);
-	if (p->addr[0] == '\0') {
-		p->err = ENOENT;
-		dr_strf(p->msg, sizeof(p->msg),
-			 "no %s.sock in /run/docker/plugins and no %s.spec/.json in /etc/docker/plugins "
-			 "or /usr/lib/docker/plugins", p->name, p->name);
-		return;
-	}
+	p->err = 0;
 	if (strncmp(p->addr, "unix://", 7) == 0) {
 		rc = dr_http_init(&h, p->addr + 7, DR_PLUGIN_TIMEOUT_MS);
 	} else if (strncmp(p->addr, "tcp://", 6) == 0) {
@@ -294,6 +282,80 @@ static void probe_plugin(struct dr_plugin *p)
 out:
 	json_decref(j);
 	dw_http_free(&h);
+}
+
+/* A legacy plugin (a .sock, .spec or .json dockerd finds by name) is probed
+ * now, before dockerd's API is asked; a managed one ("vendor/name:tag") once
+ * dockerd has said where it runs (probe_managed). */
+static void probe_plugin(struct dr_plugin *p)
+{
+	if (strchr(p->name, '/') != NULL || strchr(p->name, ':') != NULL) {
+		p->err = EOPNOTSUPP;
+		dr_strf(p->msg, sizeof(p->msg), "a managed plugin: dockerd's GET /plugins not asked");
+		return;
+	}
+	locate_plugin(p);
+	if (p->addr[0] == '\0') {
+		p->err = ENOENT;
+		dr_strf(p->msg, sizeof(p->msg),
+			 "no %s.sock in /run/docker/plugins and no %s.spec/.json in /etc/docker/plugins "
+			 "or /usr/lib/docker/plugins", p->name, p->name);
+		return;
+	}
+	activate_plugin(p);
+}
+
+/* Does managed plugin E (an entry of GET /plugins) go by NAME?  dockerd
+ * names them "vendor/name:tag" and takes a NAME without a tag as ":latest". */
+static bool managed_is(json_t *e, const char *name)
+{
+	const char *n = json_string_value(json_object_get(e, "Name"));
+	size_t len = strlen(name);
+
+	if (n == NULL)
+		return false;
+	if (strcmp(n, name) == 0)
+		return true;
+	return strchr(name, ':') == NULL && strncmp(n, name, len) == 0 && strcmp(n + len, ":latest") == 0;
+}
+
+/* A managed plugin P, by what dockerd reports of it (GET /plugins: LIST):
+ * enabled, and answering on the socket dockerd gave it.  dockerd puts that
+ * socket in PLUGIN_EXEC_ROOT/ID/SOCKET whatever its --exec-root (moby
+ * daemon/daemon_linux.go getPluginExecRoot, plugin/manager_linux.go, the
+ * same from v20.10.24 to docker-v29.7.2). */
+#define PLUGIN_EXEC_ROOT "/run/docker/plugins"
+static void probe_managed(struct dr_plugin *p, json_t *list)
+{
+	const char *id, *sock, *name;
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(list, i, e) {
+		if (!managed_is(e, p->name))
+			continue;
+		name = json_string_value(json_object_get(e, "Name"));
+		id = json_string_value(json_object_get(e, "Id"));
+		sock = json_string_value(json_object_get(
+			json_object_get(json_object_get(e, "Config"), "Interface"), "Socket"));
+		dr_strf(p->where, sizeof(p->where), "docker plugin %s", name);
+		if (!json_is_true(json_object_get(e, "Enabled"))) {
+			p->err = ENODEV;
+			dr_strf(p->msg, sizeof(p->msg), "managed plugin %s is installed but disabled",
+				 name);
+		} else if (id == NULL || sock == NULL || strchr(id, '/') != NULL ||
+			   strchr(sock, '/') != NULL) {
+			p->err = EPROTO;
+			dr_strf(p->msg, sizeof(p->msg), "dockerd's GET /plugins gives %s no Id and socket",
+				 name);
+		} else {
+			dr_strf(p->addr, sizeof(p->addr), "unix://" PLUGIN_EXEC_ROOT "/%s/%s", id, sock);
+			activate_plugin(p);
+		}
+		return;
+	}
+	p->err = ENOENT;
+	dr_strf(p->msg, sizeof(p->msg), "no managed plugin %s in dockerd's GET /plugins", p->name);
 }
 
 static void add_plugin(struct dr_facts *f, const char *name)
@@ -468,7 +530,7 @@ void dr_gather_docker(struct dr_facts *f, const struct dr_options *o, bool objec
 {
 	struct dw_http h = { 0 };
 	const char **names = NULL;
-	json_t *auth;
+	json_t *auth, *managed = NULL;
 	size_t n, i;
 	int err = 0;
 	bool dead = false;
@@ -528,6 +590,13 @@ void dr_gather_docker(struct dr_facts *f, const struct dr_options *o, bool objec
 		if (nm != NULL)
 			add_plugin(f, nm);
 	}
+	for (i = 0; i < f->n_plugins; i++) {
+		if (f->plugins[i].err != EOPNOTSUPP)
+			continue;
+		if (managed == NULL && (managed = get_json(f, &h, "/plugins")) == NULL)
+			goto out;
+		probe_managed(&f->plugins[i], managed);
+	}
 	if (objects)
 		gather_objects(f, &h);
 out:
@@ -536,5 +605,6 @@ out:
 		dr_strf(f->objects_msg, sizeof(f->objects_msg), "%s", f->docker_msg);
 	}
 	free(names);
+	json_decref(managed);
 	dw_http_free(&h);
 }
