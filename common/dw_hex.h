@@ -20,6 +20,13 @@ static inline int dw_hex_digit(int c)
 	return -1;
 }
 
+/* The same, lowercase digits only: for forms with one spelling (digests,
+ * the signed records' escapes), where "AB" is not "ab". */
+static inline int dw_hex_digit_lower(int c)
+{
+	return c >= 'A' && c <= 'F' ? -1 : dw_hex_digit(c);
+}
+
 /* Lowercase hex of IN's N bytes into OUT (2N bytes, no NUL). */
 void dw_hex_encode(const uint8_t *in, size_t n, char *out);
 /* 0 when IN (INLEN = 2N hex digits, either case) decodes into OUT (N bytes);

@@ -22,11 +22,11 @@
 static int parse_digest(const char *s, size_t len, uint8_t out[32])
 {
 	if (len != DIGEST_LEN || memcmp(s, DIGEST_PREFIX, 7) != 0)
-		return -1;
+		return -EINVAL;
 	for (size_t i = 7; i < len; i++)
-		if (s[i] >= 'A' && s[i] <= 'F')
-			return -1;
-	return dw_hex_decode(s + 7, len - 7, out, 32) == 0 ? 0 : -1;
+		if (dw_hex_digit_lower(s[i]) < 0)
+			return -EINVAL;
+	return dw_hex_decode(s + 7, len - 7, out, 32);
 }
 
 static int digits(const char *s, size_t n, int *out)
@@ -34,7 +34,7 @@ static int digits(const char *s, size_t n, int *out)
 	*out = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
-			return -1;
+			return -EINVAL;
 		*out = *out * 10 + (s[i] - '0');
 	}
 	return 0;
@@ -48,15 +48,15 @@ static int parse_time(const char *s, size_t len, int64_t *out)
 	time_t t;
 
 	if (len != 10 && len != 20)
-		return -1;
+		return -EINVAL;
 	if (s[4] != '-' || s[7] != '-' || digits(s, 4, &y) || digits(s + 5, 2, &mo) ||
 	    digits(s + 8, 2, &d))
-		return -1;
+		return -EINVAL;
 	if (len == 20 && (s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' ||
 			  digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) || digits(s + 17, 2, &se)))
-		return -1;
+		return -EINVAL;
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59)
-		return -1;
+		return -EINVAL;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
 	tm.tm_mday = d;
@@ -66,7 +66,7 @@ static int parse_time(const char *s, size_t len, int64_t *out)
 	t = timegm(&tm);
 	/* 2027-02-30 normalises to March: not a date */
 	if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_mday != d || back.tm_mon != mo - 1)
-		return -1;
+		return -EINVAL;
 	*out = (int64_t)t;
 	return 0;
 }
@@ -102,7 +102,7 @@ static int parse_entry(const char *s, size_t len, struct dw_image_entry *e, char
 	if (parse_digest(s, i, e->digest) < 0) {
 		dw_why(err, errsz, "expected an image digest (\"sha256:\" and 64 lowercase hex digits) "
 				"at the start of the line");
-		return -1;
+		return -EINVAL;
 	}
 	while (i < len && blank(s[i]))
 		i++;
@@ -112,19 +112,19 @@ static int parse_entry(const char *s, size_t len, struct dw_image_entry *e, char
 			;
 		if (parse_time(s + i + 8, tok - i - 8, &e->expires) < 0 || e->expires == 0) {
 			dw_why(err, errsz, "expires= wants a UTC date, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
-			return -1;
+			return -EINVAL;
 		}
 		for (i = tok; i < len && blank(s[i]); i++)
 			;
 	}
 	if (len - i > DW_IMAGELIST_COMMENT_MAX) {
 		dw_why(err, errsz, "the comment is longer than %d bytes", DW_IMAGELIST_COMMENT_MAX);
-		return -1;
+		return -EINVAL;
 	}
 	for (size_t k = i; k < len; k++)
 		if ((unsigned char)s[k] < 0x20 && s[k] != '\t') {
 			dw_why(err, errsz, "the comment holds a control character");
-			return -1;
+			return -EINVAL;
 		}
 	memcpy(e->comment, s + i, len - i);
 	e->comment[len - i] = '\0';

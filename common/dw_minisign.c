@@ -43,7 +43,7 @@ static int split(const char *text, size_t len, struct line *out, int max)
 			out[n].len = l;
 			n++;
 		} else if (l) {
-			return -1;
+			return -EINVAL;
 		}
 		pos = end + 1;
 	}
@@ -65,7 +65,7 @@ static int b64(const struct line *l, uint8_t *bin, size_t want)
 
 	if (sodium_base642bin(bin, want, l->s, l->len, NULL, &got, &end,
 			      sodium_base64_VARIANT_ORIGINAL) != 0)
-		return -1;
+		return -EINVAL;
 	return got == want && end == l->s + l->len ? 0 : -1;
 }
 

@@ -1,4 +1,5 @@
 /* dw_record.c - build and parse signed stream records (see dw_record.h). */
+#include "dw_hex.h"
 #include "dw_record.h"
 
 #include <errno.h>
@@ -58,15 +59,6 @@ long dw_rec_escape(char *out, size_t outsz, const void *in, size_t len)
 	return (long)o;
 }
 
-static int xval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 long dw_rec_unescape(char *out, size_t outsz, const char *in, size_t len)
 {
 	size_t o = 0;
@@ -78,9 +70,9 @@ long dw_rec_unescape(char *out, size_t outsz, const char *in, size_t len)
 			if (in[i + 1] == 'n' || in[i + 1] == '\\') {
 				c = in[i + 1] == 'n' ? '\n' : '\\';
 				i++;
-			} else if (in[i + 1] == 'x' && i + 3 < len && xval(in[i + 2]) >= 0 &&
-				   xval(in[i + 3]) >= 0) {
-				c = (char)(xval(in[i + 2]) << 4 | xval(in[i + 3]));
+			} else if (in[i + 1] == 'x' && i + 3 < len && dw_hex_digit_lower(in[i + 2]) >= 0 &&
+				   dw_hex_digit_lower(in[i + 3]) >= 0) {
+				c = (char)(dw_hex_digit_lower(in[i + 2]) << 4 | dw_hex_digit_lower(in[i + 3]));
 				i += 3;
 			} else {
 				return -EINVAL;
@@ -96,7 +88,7 @@ long dw_rec_unescape(char *out, size_t outsz, const char *in, size_t len)
 static bool all_hex_tail(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (xval(p[i]) < 0)
+		if (dw_hex_digit_lower(p[i]) < 0)
 			return false;
 	return true;
 }
@@ -212,7 +204,7 @@ static bool take_field(const char *s, size_t end, size_t *pos, const char *name,
 static bool all_hex(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (xval(p[i]) < 0)
+		if (dw_hex_digit_lower(p[i]) < 0)
 			return false;
 	return true;
 }
