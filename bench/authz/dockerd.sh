@@ -7,12 +7,12 @@
 # rounds, the median of raw API calls (azload, keep-alive on dockerd's
 # socket): GET /containers/json, POST /containers/create, and three calls on
 # an existing running container that dockwarden judges by that container's
-# configuration: exec create, docker cp's PUT and GET /archive.  (A start
-# needs a stopped container each time; not measured here.)  A fourth dockerd's
+# configuration: exec create, docker cp's PUT and GET /archive.  A fourth dockerd's
 # dockwarden has trusted_images on, with a signed list holding the image: its
-# raw create, and `docker run --rm` through the CLI (RUNS per round) on it and
-# on the allow-all one, measure the image check.  Prints the table rows
-# (bench/README.md) named with the lane.
+# raw create measures the image check.  Through the CLI (RUNS of each per
+# round): docker run, exec, cp and start on allow-all, dockwarden and the
+# trusted_images one.  Prints the table rows (bench/README.md) named with the
+# lane.
 set -euo pipefail
 B=$(readlink -f "${1:?usage: dockerd.sh BUILD_DIR LANE}")
 export DW_DOCKERD_LANE=${2:?usage: dockerd.sh BUILD_DIR LANE}
@@ -24,7 +24,7 @@ ROUNDS=${ROUNDS:-5}
 GETS=${GETS:-1000}
 CREATES=${CREATES:-100}
 CALLS=${CALLS:-300}
-RUNS=${RUNS:-20}
+RUNS=${RUNS:-20}  # CLI commands of each kind per round
 [ "$ROUNDS" -ge 3 ] || { echo "dockerd.sh: ROUNDS must be at least 3 (medians)" >&2; exit 2; }
 
 dw_e2e_lock "$@"
@@ -50,7 +50,7 @@ images_policy() { # MODE
 install -m 0644 "$KEYS/a.pub" "$T/a.pub"
 : >"$T/bench.list"
 chmod 0644 "$T/bench.list"
-"$B/common/cli/dockwarden" image sign --seckey "$KEYS/a.key" "$T/bench.list" >/dev/null
+"$B/cli/dockwarden" image sign --seckey "$KEYS/a.key" "$T/bench.list" >/dev/null
 images_policy off
 "$AZ" --socket "$T/im.sock" --policy "$T/images.json" --docker-socket "$T/d-images/docker.sock" \
 	--foreground 2>"$T/im.err" &
@@ -82,7 +82,7 @@ done
 tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'LABEL unlisted=1' - dwt-unlisted >/dev/null
 # the image on the list, the rule on
 echo "$(docker image inspect -f '{{.Id}}' dwt-bb) bench" >"$T/bench.list"
-"$B/common/cli/dockwarden" image sign --seckey "$KEYS/a.key" "$T/bench.list" >/dev/null
+"$B/cli/dockwarden" image sign --seckey "$KEYS/a.key" "$T/bench.list" >/dev/null
 images_policy deny
 kill -HUP "$(cat "$T/im.pid")"
 dw_wait_for 10 grep -q "image list $T/bench.list: 1 images" "$T/im.err" ||
@@ -127,33 +127,55 @@ sample() { # KEY DAEMON REQUEST COUNT EXPECT
 	printf '  %-10s %-10s %s\n' "$1" "$2" "$out"
 	printf '%s-%s %s\n' "$1" "$2" "$(python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["p50_us"])' <<<"$out")" >>"$T/samples"
 }
-sample_run() { # DAEMON: the median wall time of RUNS `docker run --rm`
-	local us
-	us=$(DOCKER_HOST=unix://$T/d-$1/docker.sock python3 - "$RUNS" <<'PY'
+# CLI level, as a user waits for it: the median wall time of RUNS commands
+# of each kind.  start: RUNS stopped containers made beforehand, each
+# started once (dockwarden asks dockerd for each one's configuration).
+sample_cli() { # DAEMON
+	local out
+	out=$(DOCKER_HOST=unix://$T/d-$1/docker.sock python3 - "$RUNS" "$T/cli-file" <<'PY'
 import statistics, subprocess, sys, time
-t = []
-for _ in range(int(sys.argv[1])):
+runs, f = int(sys.argv[1]), sys.argv[2]
+LIM = ["--memory", "64m", "--pids-limit", "64", "--user", "1000"]
+def timed(argv):
     a = time.monotonic()
-    subprocess.run(["docker", "run", "--rm", "--memory", "64m", "--pids-limit", "64", "--user", "1000",
-                    "dwt-bb", "/bin/true"], check=True)
-    t.append((time.monotonic() - a) * 1e6)
-print("%.0f" % statistics.median(t))
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    return (time.monotonic() - a) * 1e6
+ids = [subprocess.run(["docker", "create"] + LIM + ["dwt-bb", "/bin/true"], check=True,
+                      capture_output=True, text=True).stdout.strip() for _ in range(runs)]
+t = {"run": [], "exec": [], "cpin": [], "start": []}
+for i in range(runs):
+    t["run"].append(timed(["docker", "run", "--rm"] + LIM + ["dwt-bb", "/bin/true"]))
+    t["exec"].append(timed(["docker", "exec", "dwt-bench", "/bin/true"]))
+    t["cpin"].append(timed(["docker", "cp", f, "dwt-bench:/tmp/f"]))
+    t["start"].append(timed(["docker", "start", ids[i]]))
+subprocess.run(["docker", "rm", "-f"] + ids, check=True, stdout=subprocess.DEVNULL)
+print(" ".join("%s=%.0f" % (k, statistics.median(v)) for k, v in t.items()))
 PY
 )
-	printf '  %-10s %-10s p50_us %s\n' run "$1" "$us"
-	printf 'run-%s %s\n' "$1" "$us" >>"$T/samples"
+	printf '  %-10s %-10s %s\n' cli "$1" "$out"
+	for kv in $out; do
+		printf '%s-%s %s\n' "cli${kv%%=*}" "$1" "${kv#*=}" >>"$T/samples"
+	done
+}
+echo hello >"$T/cli-file"
+# the daemons' order turns each round: none is always measured first
+rot() { # R ITEMS...: ITEMS rotated left by R
+	local r=$1 i
+	shift
+	local a=("$@")
+	for ((i = 0; i < ${#a[@]}; i++)); do echo "${a[(i + r) % ${#a[@]}]}"; done
 }
 echo "== dockerd $server (API $api), lane $lane, $ROUNDS rounds"
 for r in $(seq 1 "$ROUNDS"); do
-	for k in none allowall dockwarden images; do
+	for k in $(rot "$r" none allowall dockwarden images); do
 		sample get "$k" get "$GETS" 200
 		sample create "$k" create "$CREATES" 201
 		sample exec "$k" exec "$CALLS" 201
 		sample cp "$k" cp "$CALLS" 200
 		sample cpout "$k" cpout "$CALLS" 200
 	done
-	for k in allowall images; do
-		sample_run "$k"
+	for k in $(rot "$r" allowall dockwarden images); do
+		sample_cli "$k"
 	done
 done
 [ "$(grep -c "trusted_images" "$T/im.err" || true)" = "$denials" ] ||
@@ -175,9 +197,14 @@ for name, k in (("GET /containers/json", "get"), ("POST /containers/create", "cr
     v, a = m[k + "-dockwarden"], m[k + "-allowall"]
     print("\t".join(("%s via dockerd %s (%s), p50" % (name, server, lane), "%.1f" % v, "us/request",
                      "allow-all plugin", "%.1f" % a, "%.2f" % (v / a))))
-for name, k, unit in (("POST /containers/create, trusted_images on", "create-images", "us/request"),
-                      ("docker run --rm (CLI), trusted_images on", "run-images", "us/run")):
+for name, k in (("POST /containers/create, trusted_images on", "create-images"),
+                ("docker run --rm (CLI), trusted_images on", "clirun-images"),
+                ("docker run --rm (CLI)", "clirun-dockwarden"),
+                ("docker exec (CLI) into a running container", "cliexec-dockwarden"),
+                ("docker cp (CLI) into a running container", "clicpin-dockwarden"),
+                ("docker start (CLI) of a stopped container", "clistart-dockwarden")):
     v, a = m[k], m[k.split("-")[0] + "-allowall"]
-    print("\t".join(("%s, via dockerd %s (%s), p50" % (name, server, lane), "%.1f" % v, unit,
+    print("\t".join(("%s, via dockerd %s (%s), p50" % (name, server, lane), "%.1f" % v,
+                     "us/command" if k.startswith("cli") else "us/request",
                      "allow-all plugin", "%.1f" % a, "%.2f" % (v / a))))
 PY

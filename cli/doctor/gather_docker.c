@@ -334,7 +334,7 @@ static void probe_managed(struct dr_plugin *p, json_t *list)
 	json_array_foreach(list, i, e) {
 		if (!managed_is(e, p->name))
 			continue;
-		name = json_string_value(json_object_get(e, "Name"));
+		name = json_string_value(json_object_get(e, "Name")); /* managed_is: not NULL */
 		id = json_string_value(json_object_get(e, "Id"));
 		sock = json_string_value(json_object_get(
 			json_object_get(json_object_get(e, "Config"), "Interface"), "Socket"));
