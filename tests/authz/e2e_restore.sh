@@ -14,9 +14,7 @@ PLUGIN=$(readlink -f "$1")
 
 dw_e2e_lock "$@"
 dw_tmpdir T
-SPEC=/etc/docker/plugins/dwt-authz-restore.spec
-mkdir -p /etc/docker/plugins
-[ ! -e "$SPEC" ] || dw_die "$SPEC exists: another run in progress?"
+dw_authz_spec dwt-authz-restore
 fail() { dw_log "plugin: $(tail -5 "$T/authz.err" 2>/dev/null)"; dw_die "$*"; }
 
 # --- before: no plugin ---------------------------------------------------------
@@ -42,13 +40,7 @@ dw_ok "dockerd stopped; its containers still run (live-restore)"
 
 printf '{}\n' >"$T/policy.json"
 chmod 0600 "$T/policy.json"
-"$PLUGIN" --socket "$T/authz.sock" --policy "$T/policy.json" --docker-socket "$T/d/docker.sock" \
-	--foreground 2>"$T/authz.err" &
-echo $! >"$T/authz.pid"
-dw_on_exit "_dw_kill_pidfile '$T/authz.pid'"
-dw_wait_for 10 test -S "$T/authz.sock" || fail "plugin did not start: $(cat "$T/authz.err")"
-echo "unix://$T/authz.sock" >"$SPEC"
-dw_on_exit "rm -f '$SPEC'"
+dw_authz_start "$PLUGIN" "$T" "$T/policy.json" "$T/d/docker.sock"
 dw_dockerd_start "$T/d" --live-restore --authorization-plugin=dwt-authz-restore
 for c in "${!pid[@]}"; do
 	[ "$(docker inspect -f '{{.State.Pid}}' "$c")" = "${pid[$c]}" ] ||

@@ -16,21 +16,13 @@ PLUGIN=$(readlink -f "$1")
 
 dw_e2e_lock "$@"
 dw_tmpdir T
-SPEC=/etc/docker/plugins/dwt-authz-state.spec
-mkdir -p /etc/docker/plugins
-[ ! -e "$SPEC" ] || dw_die "$SPEC exists: another run in progress?"
+dw_authz_spec dwt-authz-state
 dw_syslog_start "$T"
 
 warn='{"authz":{"rules":{"privileged":"warn","host_mounts":"warn","host_namespaces":"warn"}}}'
 printf '%s\n' "$warn" >"$T/policy.json"
 chmod 0600 "$T/policy.json"
-"$PLUGIN" --socket "$T/authz.sock" --policy "$T/policy.json" --docker-socket "$T/d/docker.sock" \
-	--foreground 2>"$T/authz.err" &
-echo $! >"$T/authz.pid"
-dw_on_exit "_dw_kill_pidfile '$T/authz.pid'"
-dw_wait_for 10 test -S "$T/authz.sock" || dw_die "plugin did not start: $(cat "$T/authz.err")"
-echo "unix://$T/authz.sock" >"$SPEC"
-dw_on_exit "rm -f '$SPEC'"
+dw_authz_start "$PLUGIN" "$T" "$T/policy.json" "$T/d/docker.sock"
 dw_dockerd_start "$T/d" --authorization-plugin=dwt-authz-state
 dw_busybox_image dwt-bb
 

@@ -20,9 +20,7 @@ DW=$(readlink -f "$3")
 command -v minisign >/dev/null || { dw_log "SKIP: minisign is not installed (scripts/install-deps installs it)"; exit 77; }
 dw_e2e_lock "$@"
 dw_tmpdir T
-SPEC=/etc/docker/plugins/dwt-images.spec
-mkdir -p /etc/docker/plugins
-[ ! -e "$SPEC" ] || dw_die "$SPEC exists: another run in progress?"
+dw_authz_spec dwt-images
 
 L=$T/team-a.list
 cp "$DATA/a.pub" "$T/a.pub"
@@ -32,12 +30,7 @@ policy() { # MODE: the trusted_images rule's mode
 		"$1" "$L" "$T/a.pub" >"$T/policy.json"
 	chmod 0600 "$T/policy.json"
 }
-start_plugin() {
-	"$PLUGIN" --socket "$T/authz.sock" --policy "$T/policy.json" --docker-socket "$T/d/docker.sock" \
-		--foreground 2>>"$T/authz.err" &
-	echo $! >"$T/authz.pid"
-	dw_wait_for 10 test -S "$T/authz.sock" || dw_die "plugin did not start: $(cat "$T/authz.err")"
-}
+start_plugin() { dw_authz_start "$PLUGIN" "$T" "$T/policy.json" "$T/d/docker.sock"; }
 reload() { # wait for the Nth reload of this run
 	local n
 	n=$(grep -c "policy $T/policy.json reloaded" "$T/authz.err" || true)
@@ -56,9 +49,6 @@ fail() { dw_log "plugin: $(tail -5 "$T/authz.err" 2>/dev/null)"; dw_die "$*"; }
 policy off
 : >"$L"
 start_plugin
-dw_on_exit "_dw_kill_pidfile '$T/authz.pid'"
-echo "unix://$T/authz.sock" >"$SPEC"
-dw_on_exit "rm -f '$SPEC'"
 dw_dockerd_start "$T/d" --authorization-plugin=dwt-images
 dw_busybox_image dwt-good
 good=$(docker image inspect -f '{{.Id}}' dwt-good)

@@ -36,6 +36,37 @@ dw_allowed() { # CMD...
 	dw_ok "allowed: $*"
 }
 
+# The authz plugin under test, where dockerd finds it.  dw_authz_spec NAME
+# claims /etc/docker/plugins/NAME.spec for this run (removed at exit);
+# dw_authz_start PLUGIN DIR POLICY DOCKER_SOCK starts PLUGIN on DIR/authz.sock
+# (stderr appended to DIR/authz.err, pid in DIR/authz.pid, stopped at exit),
+# waits for its socket and points the spec at it.  Called again (after the
+# plugin was stopped), it starts a new plugin process the same way.
+dw_authz_spec() {
+	DW_AUTHZ_SPEC=/etc/docker/plugins/$1.spec
+	mkdir -p /etc/docker/plugins
+	[ ! -e "$DW_AUTHZ_SPEC" ] || dw_die "$DW_AUTHZ_SPEC exists: another run in progress?"
+	dw_on_exit "rm -f '$DW_AUTHZ_SPEC'"
+}
+dw_authz_start() { # PLUGIN DIR POLICY DOCKER_SOCK
+	local plugin=$1 dir=$2
+	"$plugin" --socket "$dir/authz.sock" --policy "$3" --docker-socket "$4" --foreground \
+		2>>"$dir/authz.err" &
+	echo $! >"$dir/authz.pid"
+	# once per DIR, at its first start: it must run after the dockerd
+	# started next is stopped (a dockerd whose plugin is gone hangs its
+	# cleanup's requests), not before it
+	case " ${_dw_authz_dirs:-} " in
+	*" $dir "*) ;;
+	*)
+		dw_on_exit "_dw_kill_pidfile '$dir/authz.pid'"
+		_dw_authz_dirs="${_dw_authz_dirs:-} $dir"
+		;;
+	esac
+	dw_wait_for 10 test -S "$dir/authz.sock" || dw_die "plugin did not start: $(cat "$dir/authz.err")"
+	echo "unix://$dir/authz.sock" >"$DW_AUTHZ_SPEC"
+}
+
 # Register a cleanup command (a string, eval'd); run in reverse order at exit.
 dw_on_exit() { _dw_cleanups+=("$*"); }
 _dw_run_cleanups() {
