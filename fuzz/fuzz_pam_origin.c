@@ -84,7 +84,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dw_pam_authinfo_parse(info, &auth);
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1)
-			dw_pam_authinfo_set_current(&auth, sshconn == NULL, rhost == NULL);
+			dw_pam_authinfo_set_current(&auth,
+						    (enum dw_pam_auth_seen)(size % 4),
+						    rhost == NULL);
 		must_be_terminated(auth.summary, sizeof(auth.summary));
 
 		memset(&f, 0, sizeof(f));

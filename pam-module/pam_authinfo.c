@@ -134,25 +134,42 @@ void dw_pam_authinfo_parse(const char *info, struct dw_pam_authinfo *out)
 		strcpy(out->summary, "none");
 }
 
-void dw_pam_authinfo_set_current(struct dw_pam_authinfo *a, bool pam_authenticated,
+enum dw_pam_auth_seen dw_pam_auth_seen_by_conv(bool has_conv, bool has_appdata)
+{
+	if (!has_conv)
+		return DW_PAM_AUTH_SEEN;
+	return has_appdata ? DW_PAM_AUTH_SEEN_KBDINT : DW_PAM_AUTH_SEEN_PASSWORD;
+}
+
+void dw_pam_authinfo_set_current(struct dw_pam_authinfo *a, enum dw_pam_auth_seen seen,
 				 bool no_pam_is_key)
 {
 	const char *cur;
 	size_t len;
 
-	a->pam_authenticated = pam_authenticated;
+	a->pam_authenticated = seen != DW_PAM_AUTH_NOT_SEEN;
 	if (!a->valid && a->present)
 		return;  /* summary stays "?" */
 	if (!a->present) {
 		/* not sshd: either PAM auth ran (e.g. login, su) or nothing did */
-		snprintf(a->summary, sizeof(a->summary), "%s", pam_authenticated ? "pam-auth" : "none");
+		snprintf(a->summary, sizeof(a->summary), "%s",
+			 a->pam_authenticated ? "pam-auth" : "none");
 		return;
 	}
 	/* sshd: its methods without PAM auth are publickey and, when an admin
 	 * enables them, hostbased and gssapi (named "publickey" here too; the
 	 * session line sees the real name).  Without the auth hook in the
 	 * stack, "no PAM auth seen" proves nothing: the method is unknown. */
-	cur = pam_authenticated ? "pam-auth" : no_pam_is_key ? "publickey" : "unknown";
+	if (!a->pam_authenticated)
+		cur = no_pam_is_key ? "publickey" : "unknown";
+	else if ((a->methods & (DW_AUTH_PASSWORD | DW_AUTH_KBDINT)) != 0)
+		cur = "pam-auth";  /* the marker may be the earlier step's */
+	else if (seen == DW_PAM_AUTH_SEEN_PASSWORD)
+		cur = "password";
+	else if (seen == DW_PAM_AUTH_SEEN_KBDINT)
+		cur = "keyboard-interactive";
+	else
+		cur = "pam-auth";
 	if (strcmp(a->summary, "none") == 0)
 		a->summary[0] = '\0';
 	len = strlen(cur);

@@ -93,14 +93,33 @@ struct dw_pam_authinfo {
 	char summary[96];   /* "publickey", "password,publickey", "none", "?" */
 };
 
+/* What the auth hook saw of a PAM authentication in this handle. */
+enum dw_pam_auth_seen {
+	DW_PAM_AUTH_NOT_SEEN = 0,  /* no PAM authentication reached the hook */
+	DW_PAM_AUTH_SEEN,          /* one did; its sshd method unknown */
+	DW_PAM_AUTH_SEEN_PASSWORD, /* sshd's password method */
+	DW_PAM_AUTH_SEEN_KBDINT,   /* sshd's keyboard-interactive method */
+};
+
 /* Parse SSH_AUTH_INFO_0 (NULL when not set). */
 void dw_pam_authinfo_parse(const char *info, struct dw_pam_authinfo *out);
+/* Which sshd method ran pam_authenticate, told by the conversation sshd set
+ * for it (HAS_CONV: PAM_CONV is set; HAS_APPDATA: its appdata_ptr is not
+ * NULL).  OpenSSH's password method converses through a static
+ * { sshpam_passwd_conv, NULL }; keyboard-interactive through sshpam_conv,
+ * whose appdata_ptr is its context (auth-pam.c sshpam_auth_passwd and
+ * sshpam_thread, V_9_2_P1 to V_10_5_P1).  Only a label for the log: the
+ * decision uses no more than "PAM authentication ran". */
+enum dw_pam_auth_seen dw_pam_auth_seen_by_conv(bool has_conv, bool has_appdata);
 /* Record whether PAM authentication ran in this PAM handle (the current
  * method was password or keyboard-interactive) and name the current method
- * in the summary: "pam-auth"; without it "publickey" when NO_PAM_IS_KEY
- * (the auth hook is in the stack, so sshd used a method without PAM), else
- * "unknown" (nothing tells a key from a password). */
-void dw_pam_authinfo_set_current(struct dw_pam_authinfo *a, bool pam_authenticated,
+ * in the summary: sshd's method as SEEN tells it ("password",
+ * "keyboard-interactive"), "pam-auth" when it does not or when an earlier
+ * step already used PAM (the marker may be that step's); without PAM
+ * authentication "publickey" when NO_PAM_IS_KEY (the auth hook is in the
+ * stack, so sshd used a method without PAM), else "unknown" (nothing tells a
+ * key from a password). */
+void dw_pam_authinfo_set_current(struct dw_pam_authinfo *a, enum dw_pam_auth_seen seen,
 				 bool no_pam_is_key);
 
 /* pam_set_data() name of the marker pam_sm_authenticate leaves. */

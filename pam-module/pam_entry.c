@@ -189,15 +189,20 @@ static int gather(pam_handle_t *pamh, int argc, const char **argv, enum gather_w
 	}
 	if (full) {
 		const void *marker = NULL;
+		enum dw_pam_auth_seen seen = DW_PAM_AUTH_NOT_SEEN;
 
 		/* Did PAM authentication run in this handle?  Our own auth hook
 		 * leaves a marker.  (PAM_AUTHTOK tells nothing: libpam clears
 		 * it when pam_authenticate returns.) */
 		if (pam_get_data(pamh, DW_PAM_AUTH_MARKER, &marker) != PAM_SUCCESS)
 			marker = NULL;
+		if (marker != NULL) {
+			seen = *(const enum dw_pam_auth_seen *)marker;
+			if (seen == DW_PAM_AUTH_NOT_SEEN || seen > DW_PAM_AUTH_SEEN_KBDINT)
+				seen = DW_PAM_AUTH_SEEN;
+		}
 		if (what == GATHER_ACCOUNT)
-			dw_pam_authinfo_set_current(&run->auth, marker != NULL,
-						    run->facts.auth_hook_ok);
+			dw_pam_authinfo_set_current(&run->auth, seen, run->facts.auth_hook_ok);
 
 		if (run->policy != NULL && run->facts.guarded_status == 0 && run->facts.guarded) {
 			/* a second NSS walk only when it can change the answer
@@ -356,13 +361,27 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
  * pam_authenticate only for those methods.  Put "auth optional
  * pam_dockwarden.so" after the auth stack (@include common-auth), so only a
  * successful authentication reaches it; the account phase checks the stack
- * (dw_pamstack) before it takes a missing marker for a key. */
+ * (dw_pamstack) before it takes a missing marker for a key.  The marker also
+ * says which of sshd's two PAM methods ran (dw_pam_auth_seen_by_conv), so
+ * the log names it. */
 PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	static const char marker[] = "1";
+	/* read-only markers, one per kind, so the handle holds no allocation */
+	static const enum dw_pam_auth_seen marker[] = {
+		DW_PAM_AUTH_NOT_SEEN, DW_PAM_AUTH_SEEN, DW_PAM_AUTH_SEEN_PASSWORD,
+		DW_PAM_AUTH_SEEN_KBDINT,
+	};
+	const void *item = NULL;
+	const struct pam_conv *conv;
+	enum dw_pam_auth_seen seen;
 
-	if (pamh != NULL)
-		(void)pam_set_data(pamh, DW_PAM_AUTH_MARKER, (void *)(uintptr_t)marker, NULL);
+	if (pamh == NULL)
+		return PAM_IGNORE;
+	if (pam_get_item(pamh, PAM_CONV, &item) != PAM_SUCCESS)
+		item = NULL;
+	conv = item;
+	seen = dw_pam_auth_seen_by_conv(conv != NULL, conv != NULL && conv->appdata_ptr != NULL);
+	(void)pam_set_data(pamh, DW_PAM_AUTH_MARKER, (void *)(uintptr_t)&marker[seen], NULL);
 	return PAM_IGNORE;
 }
 

@@ -18,7 +18,8 @@
 # What sshd 9.2 passes at account time (verified here): SSH_AUTH_INFO_0 is
 # EMPTY for a one-method login (the monitor runs pam_acct_mgmt before it
 # records the method), so the module tells keys from passwords by whether
-# PAM authentication ran in the handle (method=publickey vs method=pam-auth).
+# PAM authentication ran in the handle (method=publickey vs method=password or
+# keyboard-interactive).
 #
 # Every attempt is checked for its outcome, its syslog line (decision, rule,
 # user, service, method) and its audit record (type, op, res) - through a
@@ -141,11 +142,11 @@ grep -Eq "${L}user=dwt_e_alice service=$svc .*session=open" "$T/syslog.log" ||
 	{ dw_log "FAIL: no session open line for dwt_e_alice"; fails=$((fails + 1)); }
 
 attempt "trusted docker user, password" refused try_password dwt_e_alice 127.0.0.1 \
-	"${L}user=dwt_e_alice service=$svc origin=127.0.0.1 method=pam-auth group=docker decision=deny rule=publickey" \
+	"${L}user=dwt_e_alice service=$svc origin=127.0.0.1 method=password group=docker decision=deny rule=publickey" \
 	"type=ANOM_LOGIN_ACCT .*${A}.*user=dwt_e_alice.*decision=deny.*rule=publickey.*res=failed"
 
 attempt "trusted docker user, keyboard-interactive" refused try_kbdint dwt_e_alice 127.0.0.1 \
-	"${L}user=dwt_e_alice service=$svc origin=127.0.0.1 method=pam-auth group=docker decision=deny rule=publickey" \
+	"${L}user=dwt_e_alice service=$svc origin=127.0.0.1 method=keyboard-interactive group=docker decision=deny rule=publickey" \
 	"type=ANOM_LOGIN_ACCT .*${A}.*user=dwt_e_alice.*decision=deny.*rule=publickey.*res=failed"
 
 attempt "untrusted docker user, key" refused try_key dwt_e_carol 127.0.0.1 \

@@ -128,8 +128,9 @@ expect() {
 	case $s in full | profile) keyev=hook ;; *) keyev=none ;; esac
 	case $keyev-$m in
 	hook-publickey) meth=publickey ;;
-	hook-password | hook-kbdint) meth=pam-auth ;;
-	hook-pk+pw) meth=publickey,pam-auth ;;
+	hook-password) meth=password ;;
+	hook-kbdint) meth=keyboard-interactive ;;
+	hook-pk+pw) meth=publickey,password ;;
 	none-pk+pw) meth=publickey,unknown ;;
 	none-*) meth=unknown ;;
 	esac
@@ -138,7 +139,7 @@ expect() {
 	case $s-$m in
 	*-pk+pw) echo "ok allow trusted_user $meth account" ;;
 	full-publickey | profile-publickey) echo "ok allow trusted_user publickey account" ;;
-	full-* | profile-*) echo "refused deny publickey pam-auth account" ;;
+	full-* | profile-*) echo "refused deny publickey $meth account" ;;
 	acct-*) echo "refused deny publickey unknown account" ;;
 	acctsess-publickey) echo "ok allow publickey_session publickey session" ;;
 	acctsess-password) echo "refused deny publickey password session" ;;

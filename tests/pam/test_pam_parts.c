@@ -320,11 +320,11 @@ static void test_decide(void)
 	 * one shows as PAM authentication in the handle (or its absence). */
 	fixture_init(&x);
 	dw_pam_authinfo_parse("", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, false, true);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_NOT_SEEN, true);
 	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "key login, empty info");
 	CHECK(strcmp(x.auth.summary, "publickey") == 0, "%s", x.auth.summary);
 	dw_pam_authinfo_parse("", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, true, true);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN, true);
 	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "password/kbdint login");
 	CHECK(strcmp(x.auth.summary, "pam-auth") == 0, "%s", x.auth.summary);
 	x.p.pam.require_publickey = false;
@@ -332,29 +332,54 @@ static void test_decide(void)
 
 	fixture_init(&x);
 	dw_pam_authinfo_parse("password\n", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, false, true);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_NOT_SEEN, true);
 	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "password then key");
 	CHECK(strcmp(x.auth.summary, "password,publickey") == 0, "%s", x.auth.summary);
 	dw_pam_authinfo_parse("keyboard-interactive/pam\n", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, true, true);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN, true);
 	expect_decision(&x, DW_PAM_DEFER, "deferred", 0, "kbdint then ?, session decides");
 	x.f.session_check_ok = false;
 	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "kbdint then password");
 	x.f.session_check_ok = true;
 	CHECK(strcmp(x.auth.summary, "keyboard-interactive,pam-auth") == 0, "%s", x.auth.summary);
 	dw_pam_authinfo_parse("publickey ssh-ed25519 AAAA\n", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, true, true);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN, true);
 	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "key then password");
 	dw_pam_authinfo_parse(NULL, &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, false, true);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_NOT_SEEN, true);
 	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "no auth info: not sshd");
 	CHECK(strcmp(x.auth.summary, "none") == 0, "%s", x.auth.summary);
 	dw_pam_authinfo_parse("publickey x\n\x02\n", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, false, true);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_NOT_SEEN, true);
 	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "malformed auth info");
 	CHECK(strcmp(x.auth.summary, "?") == 0, "%s", x.auth.summary);
+	/* the method the auth hook saw names the current step when no
+	 * earlier step used PAM */
+	dw_pam_authinfo_parse("", &x.auth);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN_PASSWORD, true);
+	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "password login");
+	CHECK(strcmp(x.auth.summary, "password") == 0, "%s", x.auth.summary);
+	dw_pam_authinfo_parse("", &x.auth);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN_KBDINT, true);
+	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "kbdint login");
+	CHECK(strcmp(x.auth.summary, "keyboard-interactive") == 0, "%s", x.auth.summary);
+	dw_pam_authinfo_parse("publickey ssh-ed25519 AAAA\n", &x.auth);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN_PASSWORD, true);
+	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "key then password");
+	CHECK(strcmp(x.auth.summary, "publickey,password") == 0, "%s", x.auth.summary);
+	dw_pam_authinfo_parse("password\n", &x.auth);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN_KBDINT, true);
+	CHECK(strcmp(x.auth.summary, "password,pam-auth") == 0, "after a PAM step: %s",
+	      x.auth.summary);
+	dw_pam_authinfo_parse(NULL, &x.auth);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN_PASSWORD, true);
+	CHECK(strcmp(x.auth.summary, "pam-auth") == 0, "not sshd: %s", x.auth.summary);
+	CHECK(dw_pam_auth_seen_by_conv(true, false) == DW_PAM_AUTH_SEEN_PASSWORD &&
+	      dw_pam_auth_seen_by_conv(true, true) == DW_PAM_AUTH_SEEN_KBDINT &&
+	      dw_pam_auth_seen_by_conv(false, false) == DW_PAM_AUTH_SEEN, "seen by conv");
+
 	dw_pam_authinfo_parse("password\npublickey ssh-ed25519 AAAA\n", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, true, true);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN, true);
 	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "password+publickey listed");
 
 	/* Order: trust is judged before origin, origin before method. */
@@ -362,7 +387,7 @@ static void test_decide(void)
 	x.f.trusted_user = false;
 	dw_pam_origin_parse("192.0.2.1", NULL, &x.origin);
 	dw_pam_authinfo_parse("", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, true, true);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN, true);
 	expect_decision(&x, DW_PAM_DENY, "trust", AUDIT_ANOM_LOGIN_ACCT, "all wrong");
 	x.f.trusted_user = true;
 	expect_decision(&x, DW_PAM_DENY, "network", AUDIT_ANOM_LOGIN_LOCATION, "origin and method wrong");
@@ -380,7 +405,7 @@ static void test_evidence(void)
 	x.f.session_check_ok = false;
 	x.f.stack_missing = "no auth line and no session line in service sshd";
 	dw_pam_authinfo_parse("", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, false, x.f.auth_hook_ok);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_NOT_SEEN, x.f.auth_hook_ok);
 	CHECK(strcmp(x.auth.summary, "unknown") == 0, "%s", x.auth.summary);
 	dw_pam_decide(&x.f, &d);
 	CHECK(d.verdict == DW_PAM_DENY && strcmp(d.rule, "publickey") == 0 &&
@@ -389,7 +414,7 @@ static void test_evidence(void)
 	      "account only: %d %s %s", (int)d.verdict, d.rule, d.reason);
 	/* a key listed for an earlier step is evidence on its own */
 	dw_pam_authinfo_parse("publickey ssh-ed25519 AAAA\n", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, false, false);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_NOT_SEEN, false);
 	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "earlier key, no hook");
 	/* untrusted or outside: denied for that, whatever the stack */
 	dw_pam_authinfo_parse("", &x.auth);
@@ -400,7 +425,7 @@ static void test_evidence(void)
 	fixture_init(&x);
 	x.f.auth_hook_ok = false;
 	dw_pam_authinfo_parse("", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, false, false);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_NOT_SEEN, false);
 	expect_decision(&x, DW_PAM_DEFER, "deferred", 0, "no hook, session check");
 	x.p.pam.require_publickey = false;
 	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "no hook, keys not required");
@@ -408,7 +433,7 @@ static void test_evidence(void)
 	/* hook present, marker maybe from an earlier password step */
 	fixture_init(&x);
 	dw_pam_authinfo_parse("password\n", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, true, true);
+	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN, true);
 	expect_decision(&x, DW_PAM_DEFER, "deferred", 0, "password then ?, session check");
 	x.f.session_check_ok = false;
 	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "password then ?, no session");
