@@ -78,6 +78,11 @@ int az_envelope_parse(const char *buf, size_t len, struct az_envelope *env, char
 	method = str_member(root, "RequestMethod");
 	uri = str_member(root, "RequestUri");
 	hdrs = az_jget(root, "RequestHeaders");
+	if (hdrs && !az_jis_null(hdrs) && !az_jis(hdrs, AZ_JOBJ)) {
+		/* dockerd sends an http.Header map: anything else is not its */
+		snprintf(why, whysz, "AuthZReq RequestHeaders is not a JSON object");
+		goto out;
+	}
 	ct = header(hdrs, "Content-Type");
 	cl = header(hdrs, "Content-Length");
 	if (!method || !uri || method->n == 0) {

@@ -101,6 +101,19 @@ static inline size_t az_jlen(az_jv v)
 	return v && (v->type == AZ_JSTR || v->type == AZ_JARR || v->type == AZ_JOBJ) ? v->n : 0;
 }
 
+/* Elements of V when it is an array, members when it is an object, else 0:
+ * what the FOREACH macros count, so a string (whose n counts bytes) or a
+ * number where an array or object belongs is walked as empty. */
+static inline size_t az_jarr_len(az_jv v)
+{
+	return v && v->type == AZ_JARR ? v->n : 0;
+}
+
+static inline size_t az_jobj_len(az_jv v)
+{
+	return v && v->type == AZ_JOBJ ? v->n : 0;
+}
+
 /* First element of an array / first key of an object (when az_jlen > 0). */
 static inline az_jv az_jfirst(az_jv v)
 {
@@ -123,10 +136,11 @@ static inline az_jv az_jval(az_jv k)
 /* Member KEY (exact match) of object OBJ, or NULL. */
 az_jv az_jget(az_jv obj, const char *key);
 
-/* Elements E (index I) of array A; keys K (index I) of object O. */
+/* Elements E (index I) of array A; keys K (index I) of object O.  A node of
+ * another type (or NULL) has none. */
 #define AZ_JARR_FOREACH(a, i, e) \
-	for ((i) = 0, (e) = az_jfirst(a); (i) < az_jlen(a); (i)++, (e) = az_jnext(e))
+	for ((i) = 0, (e) = az_jfirst(a); (i) < az_jarr_len(a); (i)++, (e) = az_jnext(e))
 #define AZ_JOBJ_FOREACH(o, i, k) \
-	for ((i) = 0, (k) = az_jfirst(o); (i) < az_jlen(o); (i)++, (k) = az_jnext(az_jval(k)))
+	for ((i) = 0, (k) = az_jfirst(o); (i) < az_jobj_len(o); (i)++, (k) = az_jnext(az_jval(k)))
 
 #endif
