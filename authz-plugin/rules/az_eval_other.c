@@ -1,4 +1,4 @@
-/* az_eval_other.c - volume create and swarm services. */
+/* az_eval_other.c - volume create, network connect and swarm services. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -20,6 +20,18 @@ void az_eval_volume_create(struct az_ctx *c, az_jv body)
 		return;
 	if (az_is_local_driver(drv, dlen))
 		az_check_local_volume_opts(c, opts, "DriverOpts");
+}
+
+/* network.ConnectRequest: the endpoint it gives the container is judged as
+ * a create's NetworkingConfig endpoint is (from API 1.46 its DriverOpts
+ * carry sysctls dockerd sets in the container's network namespace). */
+void az_eval_network_connect(struct az_ctx *c, az_jv body)
+{
+	struct az_struct r;
+
+	if (az_struct_read(c, body, "body", &az_schema_network_ConnectRequest, &r) < 0)
+		return;
+	(void)az_check_endpoint(c, r.val[AZ_NETWORK_CONNECTREQUEST_ENDPOINTCONFIG], "EndpointConfig");
 }
 
 static void check_networks(struct az_ctx *c, az_jv v, const char *field)

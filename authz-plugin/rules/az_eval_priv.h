@@ -16,6 +16,7 @@ void az_eval_container_start(struct az_ctx *c, az_jv body);
 void az_eval_container_update(struct az_ctx *c, az_jv body);
 void az_eval_exec_create(struct az_ctx *c, az_jv body);
 void az_eval_volume_create(struct az_ctx *c, az_jv body);
+void az_eval_network_connect(struct az_ctx *c, az_jv body);
 void az_eval_service(struct az_ctx *c, az_jv body);
 /* Routes judged by their query or by the route itself (az_eval_query.c). */
 void az_eval_build(struct az_ctx *c, const struct az_uri *u);

@@ -35,6 +35,9 @@ void az_check_sysctls(struct az_ctx *c, az_jv map, const char *field);
 void az_check_endpoint_sysctls(struct az_ctx *c, const char *list, size_t len, const char *field);
 /* NetworkingConfig of a create body: endpoint settings that reach the host. */
 void az_check_networking(struct az_ctx *c, az_jv nc);
+/* One network.EndpointSettings, named FIELD in messages (API 1.46: the
+ * endpoint sysctls in its DriverOpts): 0, or -1 after az_reject(). */
+int az_check_endpoint(struct az_ctx *c, az_jv ep, const char *field);
 
 /* az_rules_mounts.c */
 /* A host path that will be mounted: FIELD names it ("HostConfig.Binds[0] source"). */

@@ -215,6 +215,29 @@ void az_check_limits_required(struct az_ctx *c, int64_t memory, const char *mem_
 
 #define ENDPOINT_SYSCTLS "com.docker.network.endpoint.sysctls"
 
+int az_check_endpoint(struct az_ctx *c, az_jv epv, const char *field)
+{
+	struct az_struct ep;
+	az_jv opts, v;
+	char f[224];
+
+	if (az_struct_read(c, epv, field, &az_schema_network_EndpointSettings, &ep) < 0)
+		return -1;
+	snprintf(f, sizeof(f), "%s.DriverOpts", field);
+	if (az_obj(c, ep.val[AZ_NETWORK_ENDPOINTSETTINGS_DRIVEROPTS], f, &opts) < 0)
+		return -1;
+	v = az_jget(opts, ENDPOINT_SYSCTLS);
+	if (!v)
+		return 0;
+	if (!az_jis(v, AZ_JSTR)) {
+		az_reject(c, "undecodable: %s values must be strings", f);
+		return -1;
+	}
+	snprintf(f, sizeof(f), "%s.DriverOpts[" ENDPOINT_SYSCTLS "]", field);
+	az_check_endpoint_sysctls(c, v->u.s, v->n, f);
+	return 0;
+}
+
 void az_check_networking(struct az_ctx *c, az_jv nc)
 {
 	struct az_struct n;
@@ -226,26 +249,11 @@ void az_check_networking(struct az_ctx *c, az_jv nc)
 		   "NetworkingConfig.EndpointsConfig", &eps) < 0)
 		return;
 	AZ_JOBJ_FOREACH(eps, i, k) {
-		struct az_struct ep;
-		az_jv opts, v;
 		char f[192], net[64];
 
 		az_sanitize(k->u.s, k->n, net, sizeof(net));
 		snprintf(f, sizeof(f), "NetworkingConfig.EndpointsConfig[%s]", net);
-		if (az_struct_read(c, az_jval(k), f, &az_schema_network_EndpointSettings, &ep) < 0)
+		if (az_check_endpoint(c, az_jval(k), f) < 0)
 			return;
-		snprintf(f, sizeof(f), "NetworkingConfig.EndpointsConfig[%s].DriverOpts", net);
-		if (az_obj(c, ep.val[AZ_NETWORK_ENDPOINTSETTINGS_DRIVEROPTS], f, &opts) < 0)
-			return;
-		v = az_jget(opts, ENDPOINT_SYSCTLS);
-		if (!v)
-			continue;
-		if (!az_jis(v, AZ_JSTR)) {
-			az_reject(c, "undecodable: %s values must be strings", f);
-			return;
-		}
-		snprintf(f, sizeof(f), "NetworkingConfig.EndpointsConfig[%s].DriverOpts[" ENDPOINT_SYSCTLS "]",
-			 net);
-		az_check_endpoint_sysctls(c, v->u.s, v->n, f);
 	}
 }

@@ -81,6 +81,17 @@ docker run --rm "${LIM[@]}" --cap-add NET_BIND_SERVICE --security-opt no-new-pri
 ok "allowed options"
 docker update --memory 128m --memory-swap 256m dwt-ok >/dev/null || fail "update within limits denied"
 ok "update"
+# network connect: the endpoint is judged as a create's (endpoint sysctls)
+docker network create dwt-net >/dev/null || fail "network create denied"
+docker network connect --alias dwt-w dwt-net dwt-ok || fail "network connect denied"
+docker network create dwt-net2 >/dev/null || fail "network create denied"
+if out=$(docker network connect --driver-opt com.docker.network.endpoint.sysctls=net.ipv4.conf.IFNAME.forwarding=1 \
+	dwt-net2 dwt-ok 2>&1); then
+	fail "network connect with endpoint sysctls allowed"
+fi
+grep -q 'sysctls: EndpointConfig.DriverOpts\[com.docker.network.endpoint.sysctls\] net.ipv4.conf.IFNAME.forwarding is not allowed' <<<"$out" ||
+	fail "network connect with endpoint sysctls: $out"
+ok "network create and connect; connect with endpoint sysctls denied"
 docker cp "$T/data/f" dwt-ok:/tmp/f || fail "docker cp into a container denied"
 docker cp dwt-ok:/tmp/f "$T/cp-out" || fail "docker cp out of a container denied"
 [ "$(docker exec dwt-ok /bin/cat /tmp/f)" = hello ] && [ "$(cat "$T/cp-out")" = hello ] || fail "docker cp copied something else"
