@@ -26,6 +26,7 @@ static const char *const rule_names[DW_RULE_COUNT] = {
 	[DW_RULE_SECRETS_IN_ENV] = "secrets_in_env",
 	[DW_RULE_BUILDKIT] = "buildkit",
 	[DW_RULE_TRUSTED_IMAGES] = "trusted_images",
+	[DW_RULE_SWARM] = "swarm",
 };
 
 static const char *const mode_names[] = {

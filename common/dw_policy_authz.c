@@ -27,6 +27,7 @@ static const enum dw_mode default_modes[DW_RULE_COUNT] = {
 	[DW_RULE_SECRETS_IN_ENV] = DW_MODE_WARN,
 	[DW_RULE_BUILDKIT] = DW_MODE_DENY,
 	[DW_RULE_TRUSTED_IMAGES] = DW_MODE_OFF, /* needs a key and a list */
+	[DW_RULE_SWARM] = DW_MODE_DENY,
 };
 
 void dw_rules_default(enum dw_mode rules[DW_RULE_COUNT])

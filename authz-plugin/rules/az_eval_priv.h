@@ -23,5 +23,6 @@ void az_eval_build(struct az_ctx *c, const struct az_uri *u);
 void az_eval_image_pull(struct az_ctx *c, const struct az_uri *u);
 void az_eval_plugin(struct az_ctx *c, const struct az_uri *u);
 void az_eval_buildkit(struct az_ctx *c, const struct az_uri *u);
+void az_eval_swarm(struct az_ctx *c, const struct az_uri *u);
 
 #endif

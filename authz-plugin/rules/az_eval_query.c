@@ -78,6 +78,17 @@ void az_eval_plugin(struct az_ctx *c, const struct az_uri *u)
 	az_flag(c, DW_RULE_PLUGINS, "POST %s installs or reconfigures a plugin", u->path);
 }
 
+/* Swarm tasks are made by dockerd's own executor from what a manager sends
+ * (moby daemon/cluster/executor/container: the backend, not the API), so no
+ * authorization plugin sees them: a node that joins a swarm, or starts one
+ * others can join as managers with its tokens, runs containers nobody here
+ * judges. */
+void az_eval_swarm(struct az_ctx *c, const struct az_uri *u)
+{
+	az_flag(c, DW_RULE_SWARM, "POST %s (%s) makes this dockerd a swarm node: tasks a manager "
+		"sends it run without passing any authorization plugin", u->path, u->route->what);
+}
+
 void az_eval_buildkit(struct az_ctx *c, const struct az_uri *u)
 {
 	az_flag(c, DW_RULE_BUILDKIT, "POST %s (%s) runs builds the plugin cannot inspect; "

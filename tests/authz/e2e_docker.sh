@@ -92,6 +92,15 @@ fi
 grep -q 'sysctls: EndpointConfig.DriverOpts\[com.docker.network.endpoint.sysctls\] net.ipv4.conf.IFNAME.forwarding is not allowed' <<<"$out" ||
 	fail "network connect with endpoint sysctls: $out"
 ok "network create and connect; connect with endpoint sysctls denied"
+# swarm: a manager's tasks would run here unjudged
+if out=$(docker swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:0 2>&1); then
+	docker swarm leave --force >/dev/null 2>&1 || true
+	fail "swarm init allowed"
+fi
+grep -q 'denied: swarm: POST /swarm/init (swarm init) makes this dockerd a swarm node' <<<"$out" ||
+	fail "swarm init: $out"
+[ "$(docker info -f '{{.Swarm.LocalNodeState}}')" = inactive ] || fail "swarm init denied, yet the node is in a swarm"
+ok "swarm init denied"
 docker cp "$T/data/f" dwt-ok:/tmp/f || fail "docker cp into a container denied"
 docker cp dwt-ok:/tmp/f "$T/cp-out" || fail "docker cp out of a container denied"
 [ "$(docker exec dwt-ok /bin/cat /tmp/f)" = hello ] && [ "$(cat "$T/cp-out")" = hello ] || fail "docker cp copied something else"

@@ -26,7 +26,7 @@ L=$T/team-a.list
 cp "$DATA/a.pub" "$T/a.pub"
 chmod 0644 "$T/a.pub"
 policy() { # MODE: the trusted_images rule's mode
-	printf '{"authz": {"rules": {"trusted_images": "%s"}, "image_lists": [{"list": "%s", "pubkey": "%s"}]}}\n' \
+	printf '{"authz": {"rules": {"trusted_images": "%s", "swarm": "off"}, "image_lists": [{"list": "%s", "pubkey": "%s"}]}}\n' \
 		"$1" "$L" "$T/a.pub" >"$T/policy.json"
 	chmod 0600 "$T/policy.json"
 }
