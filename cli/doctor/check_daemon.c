@@ -218,6 +218,34 @@ void dr_check_live_restore(const struct dr_facts *f, const struct dr_check *ck,
 		       "reload a setting) stops every container");
 }
 
+/* A swarm node runs the tasks its managers send: dockerd makes them itself,
+ * and no authorization plugin is asked (the authz rule swarm). */
+void dr_check_swarm(const struct dr_facts *f, const struct dr_check *ck, struct dr_report *r)
+{
+	const char *state;
+	bool denied;
+
+	if (!have_api(f, ck, r))
+		return;
+	state = json_string_value(json_object_get(json_object_get(f->info, "Swarm"),
+						  "LocalNodeState"));
+	if (state == NULL) {
+		dr_add(r, ck, DR_FAIL, NULL, NULL, "/info has no Swarm.LocalNodeState");
+		return;
+	}
+	if (strcmp(state, "inactive") == 0) {
+		dr_add(r, ck, DR_PASS, NULL, NULL, "/info Swarm.LocalNodeState is inactive");
+		return;
+	}
+	denied = f->pol->authz.rules[DW_RULE_SWARM] == DW_MODE_DENY;
+	dr_add(r, ck, denied ? DR_FAIL : DR_WARN, NULL,
+	       denied ? "docker swarm leave, or set authz.rules.swarm to off where swarm is meant to run"
+		      : "leave the swarm unless this host is meant to run its tasks",
+	       "/info Swarm.LocalNodeState is %s: tasks a manager sends run without passing any "
+	       "authorization plugin%s", state,
+	       denied ? " (the default profile denies swarm)" : "");
+}
+
 static void bool_setting(const struct dr_facts *f, const struct dr_check *ck, struct dr_report *r,
 			 const char *name, bool def, bool want, const char *why, const char *remedy)
 {

@@ -15,6 +15,7 @@ DR_CHECK_FN(dr_check_tcp_tls);
 DR_CHECK_FN(dr_check_userns);
 DR_CHECK_FN(dr_check_icc);
 DR_CHECK_FN(dr_check_live_restore);
+DR_CHECK_FN(dr_check_swarm);
 DR_CHECK_FN(dr_check_userland_proxy);
 DR_CHECK_FN(dr_check_nnp);
 DR_CHECK_FN(dr_check_seccomp);

@@ -30,6 +30,8 @@ const struct dr_check dr_checks[] = {
 	{ "dw-apparmor", "AppArmor confines containers", D, dr_check_apparmor, 0, NULL },
 	{ "dw-selinux", "SELinux labels containers", D, dr_check_selinux, 0, NULL },
 	{ "dw-buildkit", "BuildKit entitlements restricted", D, dr_check_buildkit, 0, NULL },
+	{ "dw-swarm", "not a swarm node (its tasks pass no authorization plugin)",
+	  D | DR_NEED_POLICY, dr_check_swarm, 0, NULL },
 	{ "dw-docker-version", "Docker API version known to dockwarden", D, dr_check_version, 0,
 	  NULL },
 	/* files */

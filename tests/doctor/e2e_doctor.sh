@@ -94,7 +94,7 @@ dw_dockerd_stop "$D"
 # --- a host set up well ----------------------------------------------------------
 # The plugin only warns on privileged and host mounts, so that the objects
 # below exist; doctor judges them by its own policy (the default rules: deny).
-printf '{"authz": {"rules": {"privileged": "warn", "host_mounts": "warn"}}}\n' >"$T/lenient.json"
+printf '{"authz": {"rules": {"privileged": "warn", "host_mounts": "warn", "swarm": "off"}}}\n' >"$T/lenient.json"
 chmod 0644 "$T/lenient.json"
 PLUGIN_POLICY=$T/lenient.json
 start_plugin
@@ -126,7 +126,7 @@ add_watch always,exit -F path=/usr/sbin/dockerd -F perm=wax -k docker
 doctor
 for id in dw-policy dw-docker-api dw-daemon-json cis-2.12 cis-2.7 cis-2.15 cis-2.16 cis-2.14 \
 	cis-2.17 dw-buildkit dw-docker-version cis-3.15 cis-3.17 dw-auditd cis-1.1.6 cis-1.1.3 \
-	cis-1.1.2 dw-pam-sshd dw-ssh-password; do
+	cis-1.1.2 dw-pam-sshd dw-ssh-password dw-swarm; do
 	want "$id" pass
 done
 want cis-2.2 skip   # --bridge=none: there is no default bridge
@@ -211,6 +211,25 @@ doctor --only cis-2.15 cis-2.16 cis-2.14 dw-buildkit
 want cis-2.15 warn; want cis-2.16 warn; want cis-2.14 warn; want dw-buildkit fail
 [ $rc = 2 ] || fail "security-insecure: exit $rc"
 ok "live-restore, userland-proxy, no-new-privileges, BuildKit entitlements flip"
+# a swarm node (live-restore is off here, as swarm mode needs): the plugin's
+# lenient policy lets it init, doctor's own denies swarm
+_dw_kill_pidfile "$T/authz.pid"
+PLUGIN_POLICY=$T/lenient.json
+start_plugin
+docker swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:0 >/dev/null 2>"$T/swarm.err" ||
+	fail "swarm init: $(cat "$T/swarm.err")"
+doctor --only dw-swarm
+want dw-swarm fail
+[ $rc = 2 ] || fail "swarm node: exit $rc, want 2"
+evidence dw-swarm | grep -q 'Swarm.LocalNodeState is active: tasks a manager sends run without passing any authorization plugin' ||
+	fail "dw-swarm evidence: $(evidence dw-swarm)"
+docker swarm leave --force >/dev/null 2>&1 || fail "swarm leave"
+doctor --only dw-swarm
+want dw-swarm pass
+ok "a swarm node fails dw-swarm"
+_dw_kill_pidfile "$T/authz.pid"
+PLUGIN_POLICY=$T/no-policy.json
+start_plugin
 
 # --- a TCP listener without TLS, on 127.0.0.1 ---------------------------------------------
 dw_dockerd_stop "$D"
