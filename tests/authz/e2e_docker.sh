@@ -82,15 +82,18 @@ ok "allowed options"
 docker update --memory 128m --memory-swap 256m dwt-ok >/dev/null || fail "update within limits denied"
 ok "update"
 # network connect: the endpoint is judged as a create's (endpoint sysctls)
-docker network create dwt-net >/dev/null || fail "network create denied"
+# (subnets given: the default pools run out on a host where killed dockerds left bridges)
+docker network create --subnet 10.231.1.0/24 dwt-net >/dev/null || fail "network create denied"
 docker network connect --alias dwt-w dwt-net dwt-ok || fail "network connect denied"
-docker network create dwt-net2 >/dev/null || fail "network create denied"
+docker network create --subnet 10.231.2.0/24 dwt-net2 >/dev/null || fail "network create denied"
 if out=$(docker network connect --driver-opt com.docker.network.endpoint.sysctls=net.ipv4.conf.IFNAME.forwarding=1 \
 	dwt-net2 dwt-ok 2>&1); then
 	fail "network connect with endpoint sysctls allowed"
 fi
 grep -q 'sysctls: EndpointConfig.DriverOpts\[com.docker.network.endpoint.sysctls\] net.ipv4.conf.IFNAME.forwarding is not allowed' <<<"$out" ||
 	fail "network connect with endpoint sysctls: $out"
+docker network disconnect dwt-net dwt-ok >/dev/null 2>&1 || true
+docker network rm dwt-net dwt-net2 >/dev/null || fail "network rm"
 ok "network create and connect; connect with endpoint sysctls denied"
 # swarm: a manager's tasks would run here unjudged
 if out=$(docker swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:0 2>&1); then
