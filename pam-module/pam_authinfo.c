@@ -134,6 +134,15 @@ void dw_pam_authinfo_parse(const char *info, struct dw_pam_authinfo *out)
 		strcpy(out->summary, "none");
 }
 
+/* The current method's name for each kind the auth hook tells apart
+ * (inline, not pointers: pure .rodata, like known[]). */
+static const char seen_name[][24] = {
+	[DW_PAM_AUTH_NOT_SEEN] = "none",
+	[DW_PAM_AUTH_SEEN] = "pam-auth",
+	[DW_PAM_AUTH_SEEN_PASSWORD] = "password",
+	[DW_PAM_AUTH_SEEN_KBDINT] = "keyboard-interactive",
+};
+
 enum dw_pam_auth_seen dw_pam_auth_seen_by_conv(bool has_conv, bool has_appdata)
 {
 	if (!has_conv)
@@ -162,14 +171,11 @@ void dw_pam_authinfo_set_current(struct dw_pam_authinfo *a, enum dw_pam_auth_see
 	 * stack, "no PAM auth seen" proves nothing: the method is unknown. */
 	if (!a->pam_authenticated)
 		cur = no_pam_is_key ? "publickey" : "unknown";
-	else if ((a->methods & (DW_AUTH_PASSWORD | DW_AUTH_KBDINT)) != 0)
+	else if ((a->methods & (DW_AUTH_PASSWORD | DW_AUTH_KBDINT)) != 0 ||
+		 seen > DW_PAM_AUTH_SEEN_KBDINT)
 		cur = "pam-auth";  /* the marker may be the earlier step's */
-	else if (seen == DW_PAM_AUTH_SEEN_PASSWORD)
-		cur = "password";
-	else if (seen == DW_PAM_AUTH_SEEN_KBDINT)
-		cur = "keyboard-interactive";
 	else
-		cur = "pam-auth";
+		cur = seen_name[seen];
 	if (strcmp(a->summary, "none") == 0)
 		a->summary[0] = '\0';
 	len = strlen(cur);

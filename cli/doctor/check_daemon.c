@@ -17,6 +17,13 @@ static bool have_api(const struct dr_facts *f, const struct dr_check *ck, struct
 	return false;
 }
 
+/* /info Swarm.LocalNodeState ("inactive", "active", ...), or NULL. */
+static const char *swarm_state(const struct dr_facts *f)
+{
+	return json_string_value(json_object_get(json_object_get(f->info, "Swarm"),
+						 "LocalNodeState"));
+}
+
 /* dockerd's command line is known (the daemon runs and /proc showed it). */
 static bool have_cmdline(const struct dr_facts *f, const struct dr_check *ck, struct dr_report *r)
 {
@@ -204,8 +211,7 @@ void dr_check_live_restore(const struct dr_facts *f, const struct dr_check *ck,
 
 	if (!have_api(f, ck, r))
 		return;
-	swarm = json_string_value(json_object_get(json_object_get(f->info, "Swarm"),
-						  "LocalNodeState"));
+	swarm = swarm_state(f);
 	if (swarm && strcmp(swarm, "active") == 0) {
 		dr_add(r, ck, DR_SKIP, NULL, NULL, "swarm mode is active (live-restore does not apply)");
 		return;
@@ -227,8 +233,7 @@ void dr_check_swarm(const struct dr_facts *f, const struct dr_check *ck, struct 
 
 	if (!have_api(f, ck, r))
 		return;
-	state = json_string_value(json_object_get(json_object_get(f->info, "Swarm"),
-						  "LocalNodeState"));
+	state = swarm_state(f);
 	if (state == NULL) {
 		dr_add(r, ck, DR_FAIL, NULL, NULL, "/info has no Swarm.LocalNodeState");
 		return;

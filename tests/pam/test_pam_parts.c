@@ -353,31 +353,6 @@ static void test_decide(void)
 	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_NOT_SEEN, true);
 	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "malformed auth info");
 	CHECK(strcmp(x.auth.summary, "?") == 0, "%s", x.auth.summary);
-	/* the method the auth hook saw names the current step when no
-	 * earlier step used PAM */
-	dw_pam_authinfo_parse("", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN_PASSWORD, true);
-	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "password login");
-	CHECK(strcmp(x.auth.summary, "password") == 0, "%s", x.auth.summary);
-	dw_pam_authinfo_parse("", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN_KBDINT, true);
-	expect_decision(&x, DW_PAM_DENY, "publickey", AUDIT_ANOM_LOGIN_ACCT, "kbdint login");
-	CHECK(strcmp(x.auth.summary, "keyboard-interactive") == 0, "%s", x.auth.summary);
-	dw_pam_authinfo_parse("publickey ssh-ed25519 AAAA\n", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN_PASSWORD, true);
-	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "key then password");
-	CHECK(strcmp(x.auth.summary, "publickey,password") == 0, "%s", x.auth.summary);
-	dw_pam_authinfo_parse("password\n", &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN_KBDINT, true);
-	CHECK(strcmp(x.auth.summary, "password,pam-auth") == 0, "after a PAM step: %s",
-	      x.auth.summary);
-	dw_pam_authinfo_parse(NULL, &x.auth);
-	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN_PASSWORD, true);
-	CHECK(strcmp(x.auth.summary, "pam-auth") == 0, "not sshd: %s", x.auth.summary);
-	CHECK(dw_pam_auth_seen_by_conv(true, false) == DW_PAM_AUTH_SEEN_PASSWORD &&
-	      dw_pam_auth_seen_by_conv(true, true) == DW_PAM_AUTH_SEEN_KBDINT &&
-	      dw_pam_auth_seen_by_conv(false, false) == DW_PAM_AUTH_SEEN, "seen by conv");
-
 	dw_pam_authinfo_parse("password\npublickey ssh-ed25519 AAAA\n", &x.auth);
 	dw_pam_authinfo_set_current(&x.auth, DW_PAM_AUTH_SEEN, true);
 	expect_decision(&x, DW_PAM_ALLOW, "trusted_user", AUDIT_USER_ACCT, "password+publickey listed");
@@ -391,6 +366,48 @@ static void test_decide(void)
 	expect_decision(&x, DW_PAM_DENY, "trust", AUDIT_ANOM_LOGIN_ACCT, "all wrong");
 	x.f.trusted_user = true;
 	expect_decision(&x, DW_PAM_DENY, "network", AUDIT_ANOM_LOGIN_LOCATION, "origin and method wrong");
+}
+
+/* The current method in the summary, and the decision that goes with it,
+ * from SSH_AUTH_INFO_0 (NULL: not sshd) and what the auth hook saw. */
+static void test_current_method(void)
+{
+	static const struct {
+		const char *info;
+		enum dw_pam_auth_seen seen;
+		const char *summary;
+		enum dw_pam_verdict verdict;
+		const char *rule;
+	} t[] = {
+		/* the hook names the method when no earlier step used PAM */
+		{ "", DW_PAM_AUTH_SEEN_PASSWORD, "password", DW_PAM_DENY, "publickey" },
+		{ "", DW_PAM_AUTH_SEEN_KBDINT, "keyboard-interactive", DW_PAM_DENY, "publickey" },
+		{ "", DW_PAM_AUTH_SEEN, "pam-auth", DW_PAM_DENY, "publickey" },
+		{ "publickey ssh-ed25519 AAAA\n", DW_PAM_AUTH_SEEN_PASSWORD, "publickey,password",
+		  DW_PAM_ALLOW, "trusted_user" },
+		/* after a PAM step the marker may be that step's */
+		{ "password\n", DW_PAM_AUTH_SEEN_KBDINT, "password,pam-auth", DW_PAM_DEFER, "deferred" },
+		/* not sshd: the kind of PAM authentication is not told */
+		{ NULL, DW_PAM_AUTH_SEEN_PASSWORD, "pam-auth", DW_PAM_DENY, "publickey" },
+	};
+	struct fixture x;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		fixture_init(&x);
+		dw_pam_authinfo_parse(t[i].info, &x.auth);
+		dw_pam_authinfo_set_current(&x.auth, t[i].seen, true);
+		CHECK(strcmp(x.auth.summary, t[i].summary) == 0, "row %zu: summary %s, want %s", i,
+		      x.auth.summary, t[i].summary);
+		expect_decision(&x, t[i].verdict, t[i].rule,
+				t[i].verdict == DW_PAM_ALLOW  ? AUDIT_USER_ACCT
+				: t[i].verdict == DW_PAM_DENY ? AUDIT_ANOM_LOGIN_ACCT
+							      : 0,
+				t[i].summary);
+	}
+	CHECK(dw_pam_auth_seen_by_conv(true, false) == DW_PAM_AUTH_SEEN_PASSWORD &&
+	      dw_pam_auth_seen_by_conv(true, true) == DW_PAM_AUTH_SEEN_KBDINT &&
+	      dw_pam_auth_seen_by_conv(false, false) == DW_PAM_AUTH_SEEN, "seen by conv");
 }
 
 /* What the stack lets the module know decides what "no PAM auth" means. */
@@ -498,6 +515,7 @@ int main(void)
 	test_origin();
 	test_authinfo();
 	test_decide();
+	test_current_method();
 	test_evidence();
 	test_session_decide();
 	printf("%d checks, %d failures\n", checks, failures);
